@@ -1,0 +1,89 @@
+// The engine's configuration as plain values. io/config_loader.h reads it from TOML;
+// tests build it directly. Nothing here touches files.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/ids.h"
+
+namespace idg {
+
+// How a raw value becomes its canonical form (match/normalize.h implements each).
+enum class Normalizer : uint8_t {
+  kNone,      // keep as is
+  kTrim,      // trim surrounding whitespace
+  kLower,     // trim + ASCII/Unicode lowercase
+  kUpper,     // trim + uppercase
+  kEmail,     // trim, lowercase, must look like local@domain
+  kPhone,     // E.164 ("+14155552671"), default region from EngineConfig
+  kName,      // Unicode NFKC, case fold, strip accents, collapse spaces
+  kDate,      // common formats -> ISO "YYYY-MM-DD"
+  kPostcode,  // uppercase, canonical spacing
+};
+
+enum class DateOrder : uint8_t { kMDY, kDMY, kYMD };
+
+// An identifier kind: email, phone, customer_id, device_id, ...
+struct KindConfig {
+  std::string name;
+  Normalizer normalizer = Normalizer::kTrim;
+  bool deterministic = true;  // records sharing a value are one person
+  bool unique = false;        // at most one value per profile: merge protection
+  uint32_t max_records = 0;   // fan-out cap: more records than this -> quarantined (0 = no cap)
+  std::vector<std::string> junk;  // normalized values that never link
+};
+
+enum class Survivorship : uint8_t { kMostRecent, kMostFrequent, kSourcePriority };
+
+struct AttributeConfig {
+  std::string name;
+  Normalizer normalizer = Normalizer::kTrim;
+  Survivorship survivorship = Survivorship::kMostRecent;
+};
+
+enum class InputFormat : uint8_t { kCsv, kJsonl, kIdentify };
+
+// What to do with a value that fails normalization (an unparseable phone, say).
+enum class BadValuePolicy : uint8_t { kDropValue, kRejectRow };
+
+// Where a field of a source goes: an identifier kind or an attribute.
+struct FieldMapping {
+  std::string column;   // CSV header name, or dotted JSON path ("traits.email")
+  bool is_identifier;   // true: kind index; false: attribute index
+  uint16_t target;
+};
+
+struct SourceConfig {
+  std::string name;
+  InputFormat format = InputFormat::kCsv;
+  std::string path;             // input file; may be overridden on the command line
+  std::string delimiter = ",";  // CSV only; may be several characters (", " in FEBRL)
+  char quote = '"';             // CSV only
+  std::string id_column;        // source_record_id; required in every row
+  std::string timestamp_column; // optional; empty = none
+  std::vector<FieldMapping> fields;
+  std::vector<std::string> required;  // further columns that must be present and non-empty
+  BadValuePolicy on_bad_value = BadValuePolicy::kDropValue;
+  int priority = 0;  // lower wins under source-priority survivorship (order in config)
+};
+
+struct EngineConfig {
+  std::string default_region = "US";  // for phones without a country code
+  DateOrder date_order = DateOrder::kMDY;
+};
+
+struct Config {
+  EngineConfig engine;
+  std::vector<KindConfig> kinds;
+  std::vector<AttributeConfig> attributes;
+  std::vector<SourceConfig> sources;
+
+  std::optional<KindId> FindKind(std::string_view name) const;
+  std::optional<AttrId> FindAttribute(std::string_view name) const;
+  std::optional<SourceId> FindSource(std::string_view name) const;
+};
+
+}  // namespace idg
