@@ -1,0 +1,289 @@
+#include "graph/resolver.h"
+
+#include <tbb/blocked_range.h>
+#include <tbb/combinable.h>
+#include <tbb/enumerable_thread_specific.h>
+#include <tbb/parallel_for.h>
+#include <tbb/parallel_sort.h>
+
+#include <algorithm>
+#include <atomic>
+#include <memory>
+#include <numeric>
+#include <unordered_map>
+
+#include "base/error.h"
+
+namespace idg {
+namespace {
+
+enum Flag : uint8_t {
+  kLinks = 1,        // deterministic, not junk, within the cap, on two or more records
+  kJunk = 2,
+  kQuarantined = 4,  // over the cap of a deterministic kind
+  kTag = 8,          // a value of a unique kind that counts for merge protection
+};
+
+std::vector<uint8_t> FlagIdentifiers(const Config& config, const Interner& interner,
+                                     std::span<const IdentifierId> junk) {
+  const size_t m = interner.size();
+  std::vector<uint8_t> flags(m, 0);
+  for (IdentifierId id : junk) flags[id] = kJunk;
+  tbb::parallel_for(tbb::blocked_range<size_t>(0, m, 1 << 14), [&](const auto& r) {
+    for (size_t i = r.begin(); i < r.end(); ++i) {
+      if (flags[i] & kJunk) continue;
+      const auto id = static_cast<IdentifierId>(i);
+      const KindConfig& kind = config.kinds[interner.kind(id)];
+      const uint32_t count = interner.count(id);
+      uint8_t f = 0;
+      if (kind.max_records != 0 && count > kind.max_records) {
+        if (kind.deterministic) f = kQuarantined;
+      } else {
+        if (kind.deterministic && count >= 2) f |= kLinks;
+        if (kind.unique) f |= kTag;
+      }
+      flags[i] = f;
+    }
+  });
+  return flags;
+}
+
+// Re-resolves one component that holds two values of a unique kind. `members`: its records,
+// ascending. Writes each member's new representative into `uf` and refused identifiers into
+// `refused`. Reads only content, so the outcome does not depend on load order.
+class ComponentResolver {
+ public:
+  ComponentResolver(const Config& config, const RecordStore& records, const Interner& interner,
+                    const std::vector<uint8_t>& flags)
+      : config_(config), records_(records), interner_(interner), flags_(flags) {}
+
+  void Run(std::span<const RecordId> members, UnionFind& uf, std::vector<IdentifierId>& refused) {
+    const uint32_t s = static_cast<uint32_t>(members.size());
+    parent_.resize(s);
+    std::iota(parent_.begin(), parent_.end(), 0u);
+    tags_.assign(s, {});
+    occurrences_.clear();
+    for (uint32_t j = 0; j < s; ++j) {
+      for (IdentifierId id : records_.identifiers(members[j])) {
+        if (flags_[id] & kTag) tags_[j].push_back(id);
+        if (flags_[id] & kLinks) occurrences_.push_back({id, j});
+      }
+      std::sort(tags_[j].begin(), tags_[j].end());
+    }
+    std::sort(occurrences_.begin(), occurrences_.end());
+    // Groups of records per identifier; unique kinds link first and unconditionally.
+    groups_.clear();
+    for (size_t i = 0; i < occurrences_.size();) {
+      size_t e = i;
+      while (e < occurrences_.size() && occurrences_[e].first == occurrences_[i].first) ++e;
+      groups_.push_back({i, e});
+      i = e;
+    }
+    auto kind_of = [&](const Group& g) { return interner_.kind(occurrences_[g.begin].first); };
+    std::sort(groups_.begin(), groups_.end(), [&](const Group& a, const Group& b) {
+      const KindId ka = kind_of(a), kb = kind_of(b);
+      const bool ua = config_.kinds[ka].unique, ub = config_.kinds[kb].unique;
+      if (ua != ub) return ua;
+      if (ka != kb) return ka < kb;
+      return interner_.value(occurrences_[a.begin].first) <
+             interner_.value(occurrences_[b.begin].first);
+    });
+    for (const Group& g : groups_) {
+      const IdentifierId id = occurrences_[g.begin].first;
+      if (!config_.kinds[interner_.kind(id)].unique && Conflicts(g)) {
+        refused.push_back(id);
+        continue;
+      }
+      for (size_t i = g.begin + 1; i < g.end; ++i) {
+        Link(occurrences_[g.begin].second, occurrences_[i].second);
+      }
+    }
+    for (uint32_t j = 0; j < s; ++j) uf.SetParent(members[j], members[Find(j)]);
+  }
+
+ private:
+  struct Group {
+    size_t begin, end;  // range in occurrences_
+  };
+
+  uint32_t Find(uint32_t x) {
+    while (parent_[x] != x) x = parent_[x] = parent_[parent_[x]];
+    return x;
+  }
+
+  void Link(uint32_t a, uint32_t b) {
+    a = Find(a);
+    b = Find(b);
+    if (a == b) return;
+    if (a < b) std::swap(a, b);
+    parent_[a] = b;  // the smaller local index, hence the smaller RecordId, stays root
+    std::vector<IdentifierId> merged;
+    std::set_union(tags_[a].begin(), tags_[a].end(), tags_[b].begin(), tags_[b].end(),
+                   std::back_inserter(merged));
+    tags_[b] = std::move(merged);
+    tags_[a].clear();
+  }
+
+  // True when two of the group's components hold different values of one unique kind.
+  bool Conflicts(const Group& g) {
+    roots_.clear();
+    for (size_t i = g.begin; i < g.end; ++i) roots_.push_back(Find(occurrences_[i].second));
+    std::sort(roots_.begin(), roots_.end());
+    roots_.erase(std::unique(roots_.begin(), roots_.end()), roots_.end());
+    for (size_t x = 0; x < roots_.size(); ++x) {
+      for (size_t y = x + 1; y < roots_.size(); ++y) {
+        if (Disagree(tags_[roots_[x]], tags_[roots_[y]])) return true;
+      }
+    }
+    return false;
+  }
+
+  // Both hold values of some unique kind, and not the same ones.
+  bool Disagree(const std::vector<IdentifierId>& a, const std::vector<IdentifierId>& b) const {
+    for (IdentifierId x : a) {
+      const KindId k = interner_.kind(x);
+      bool b_has_kind = false, b_has_x = false;
+      for (IdentifierId y : b) {
+        if (interner_.kind(y) != k) continue;
+        b_has_kind = true;
+        b_has_x |= y == x;
+      }
+      if (b_has_kind && !b_has_x) return true;
+    }
+    return false;
+  }
+
+  const Config& config_;
+  const RecordStore& records_;
+  const Interner& interner_;
+  const std::vector<uint8_t>& flags_;
+  std::vector<uint32_t> parent_;
+  std::vector<std::vector<IdentifierId>> tags_;
+  std::vector<std::pair<IdentifierId, uint32_t>> occurrences_;
+  std::vector<Group> groups_;
+  std::vector<uint32_t> roots_;
+};
+
+}  // namespace
+
+Resolution Resolve(const Config& config, const RecordStore& records, const Interner& interner,
+                   std::span<const IdentifierId> junk) {
+  const size_t n = records.size();
+  const size_t m = interner.size();
+  const std::vector<uint8_t> flags = FlagIdentifiers(config, interner, junk);
+  Resolution res;
+
+  // (1) Every linking identifier joins its records: the first record to claim an identifier
+  // becomes its anchor, later ones unite with the anchor.
+  UnionFind uf(n);
+  auto anchor = std::make_unique<std::atomic<RecordId>[]>(m);
+  tbb::parallel_for(tbb::blocked_range<size_t>(0, m, 1 << 16), [&](const auto& r) {
+    for (size_t i = r.begin(); i < r.end(); ++i) anchor[i].store(kNoRecord, std::memory_order_relaxed);
+  });
+  tbb::combinable<uint64_t> unions, junk_hits;
+  tbb::parallel_for(tbb::blocked_range<size_t>(0, n, 1 << 12), [&](const auto& r) {
+    uint64_t local_unions = 0, local_junk = 0;
+    for (size_t i = r.begin(); i < r.end(); ++i) {
+      const auto rec = static_cast<RecordId>(i);
+      for (IdentifierId id : records.identifiers(rec)) {
+        const uint8_t f = flags[id];
+        local_junk += (f & kJunk) != 0;
+        if (!(f & kLinks)) continue;
+        RecordId a = anchor[id].load(std::memory_order_relaxed);
+        if (a == kNoRecord &&
+            anchor[id].compare_exchange_strong(a, rec, std::memory_order_relaxed)) {
+          continue;
+        }
+        local_unions += uf.Unite(rec, a);
+      }
+    }
+    unions.local() += local_unions;
+    junk_hits.local() += local_junk;
+  });
+  anchor.reset();
+  uf.Compress();
+  res.stats.unions = unions.combine(std::plus<>());
+  res.stats.junk_occurrences = junk_hits.combine(std::plus<>());
+
+  // (2) Components that hold two values of a unique kind.
+  const bool any_unique = std::any_of(config.kinds.begin(), config.kinds.end(),
+                                      [](const KindConfig& k) { return k.unique; });
+  if (any_unique) {
+    auto tag = std::make_unique<std::atomic<IdentifierId>[]>(n);
+    auto conflict = std::make_unique<std::atomic<uint8_t>[]>(n);
+    tbb::parallel_for(tbb::blocked_range<size_t>(0, n, 1 << 16), [&](const auto& r) {
+      for (size_t i = r.begin(); i < r.end(); ++i) {
+        tag[i].store(kNoIdentifier, std::memory_order_relaxed);
+        conflict[i].store(0, std::memory_order_relaxed);
+      }
+    });
+    tbb::parallel_for(tbb::blocked_range<size_t>(0, n, 1 << 12), [&](const auto& r) {
+      for (size_t i = r.begin(); i < r.end(); ++i) {
+        const auto rec = static_cast<RecordId>(i);
+        const RecordId root = uf.Parent(rec);
+        for (IdentifierId id : records.identifiers(rec)) {
+          if (!(flags[id] & kTag)) continue;
+          // One tag slot per root serves all unique kinds: two different values of any unique
+          // kinds mark the component for a closer look, which decides exactly.
+          IdentifierId t = tag[root].load(std::memory_order_relaxed);
+          if (t == kNoIdentifier &&
+              tag[root].compare_exchange_strong(t, id, std::memory_order_relaxed)) {
+            continue;
+          }
+          if (t != id) conflict[root].store(1, std::memory_order_relaxed);
+        }
+      }
+    });
+    // (3) Re-resolve each marked component on its own.
+    tbb::enumerable_thread_specific<std::vector<std::pair<RecordId, RecordId>>> found;
+    tbb::parallel_for(tbb::blocked_range<size_t>(0, n, 1 << 14), [&](const auto& r) {
+      auto& local = found.local();
+      for (size_t i = r.begin(); i < r.end(); ++i) {
+        const RecordId root = uf.Parent(static_cast<RecordId>(i));
+        if (conflict[root].load(std::memory_order_relaxed)) {
+          local.push_back({root, static_cast<RecordId>(i)});
+        }
+      }
+    });
+    std::vector<std::pair<RecordId, RecordId>> marked;
+    for (auto& local : found) marked.insert(marked.end(), local.begin(), local.end());
+    tbb::parallel_sort(marked.begin(), marked.end());
+    std::vector<RecordId> members(marked.size());
+    std::vector<size_t> starts;
+    for (size_t i = 0; i < marked.size(); ++i) {
+      members[i] = marked[i].second;
+      if (i == 0 || marked[i].first != marked[i - 1].first) starts.push_back(i);
+    }
+    starts.push_back(marked.size());
+    res.stats.conflict_components = starts.size() - 1;
+    tbb::enumerable_thread_specific<std::vector<IdentifierId>> refused;
+    tbb::parallel_for(size_t{0}, starts.size() - 1, [&](size_t c) {
+      ComponentResolver resolver(config, records, interner, flags);
+      std::span<const RecordId> span(members.data() + starts[c], starts[c + 1] - starts[c]);
+      resolver.Run(span, uf, refused.local());
+    });
+    for (auto& local : refused) res.refused.insert(res.refused.end(), local.begin(), local.end());
+  }
+
+  res.component.resize(n);
+  tbb::parallel_for(tbb::blocked_range<size_t>(0, n, 1 << 16), [&](const auto& r) {
+    for (size_t i = r.begin(); i < r.end(); ++i) res.component[i] = uf.Parent(static_cast<RecordId>(i));
+  });
+  for (size_t id = 0; id < m; ++id) {
+    if (flags[id] & kQuarantined) res.quarantined.push_back(static_cast<IdentifierId>(id));
+    res.stats.linking_identifiers += (flags[id] & kLinks) != 0;
+  }
+  // Reports are ordered by content, never by id: ids depend on scheduling.
+  auto by_content = [&](IdentifierId a, IdentifierId b) {
+    if (interner.kind(a) != interner.kind(b)) return interner.kind(a) < interner.kind(b);
+    return interner.value(a) < interner.value(b);
+  };
+  std::sort(res.quarantined.begin(), res.quarantined.end(), [&](IdentifierId a, IdentifierId b) {
+    const uint32_t ca = interner.count(a), cb = interner.count(b);
+    return ca != cb ? ca > cb : by_content(a, b);
+  });
+  std::sort(res.refused.begin(), res.refused.end(), by_content);
+  return res;
+}
+
+}  // namespace idg

@@ -1,0 +1,50 @@
+// Deterministic resolution: records that share an identifier of a deterministic kind are one
+// person, within guardrails (DESIGN.md decision 5):
+//  - junk values (configured per kind, interned before loading) never link;
+//  - an identifier held by more records than its kind's fan-out cap is quarantined: it never
+//    links and is reported;
+//  - a kind marked unique never ends up with two values in one profile unless one record
+//    itself claims both: links that would join different values are refused (merge
+//    protection).
+//
+// Algorithm. (1) Every linkable identifier links its records on the lock-free union-find in
+// parallel. (2) Components holding two values of a unique kind are found in parallel. (3) Only
+// those components are re-resolved, each on its own: first the links of unique kinds, then the
+// other identifiers in a canonical content order (kind, then value), refusing an identifier
+// whose records' components together hold two values of a unique kind. Step 3 reads only
+// content, never load order, so the result does not depend on thread count or input order.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "base/config.h"
+#include "base/ids.h"
+#include "graph/interner.h"
+#include "graph/record_store.h"
+#include "graph/union_find.h"
+
+namespace idg {
+
+struct ResolveStats {
+  uint64_t linking_identifiers = 0;  // identifiers on two or more records that may link
+  uint64_t unions = 0;               // links that joined two components
+  uint64_t junk_occurrences = 0;     // record-identifier pairs dropped as junk
+  uint64_t conflict_components = 0;  // components re-resolved for merge protection
+};
+
+struct Resolution {
+  // Per record: the smallest RecordId of its component (its representative).
+  std::vector<RecordId> component;
+  std::vector<IdentifierId> quarantined;  // over their fan-out cap, most records first
+  std::vector<IdentifierId> refused;      // links refused by merge protection, by kind and value
+  ResolveStats stats;
+};
+
+// `junk`: identifier ids that never link (the config's junk values, interned).
+// Reads `interner` counts, so call it after loading has finished.
+Resolution Resolve(const Config& config, const RecordStore& records, const Interner& interner,
+                   std::span<const IdentifierId> junk);
+
+}  // namespace idg
