@@ -3,23 +3,19 @@
 #define XXH_INLINE_ALL
 #include <xxhash.h>
 
+#include <cstring>
+#include <mutex>
 #include <vector>
 
 #include "base/error.h"
-#include "base/string_arena.h"
 
 namespace idg {
 namespace {
 constexpr int kShardBits = 8;
 constexpr size_t kShards = size_t{1} << kShardBits;
 constexpr size_t kInitialSlots = 1 << 10;
-
-// Slot layout: high 32 bits the hash tag, low 32 bits id + 1; 0 is an empty slot.
-inline uint64_t MakeSlot(uint32_t tag, IdentifierId id) {
-  return (uint64_t{tag} << 32) | (uint64_t{id} + 1);
-}
-inline uint32_t SlotTag(uint64_t slot) { return static_cast<uint32_t>(slot >> 32); }
-inline IdentifierId SlotId(uint64_t slot) { return static_cast<IdentifierId>(slot) - 1; }
+constexpr int kBlockBits = 23;  // 8 MiB arena blocks; a handle is block << 20 | offset / 8
+constexpr size_t kBlockBytes = size_t{1} << kBlockBits;
 
 class SpinLock {
  public:
@@ -36,10 +32,62 @@ class SpinLock {
 }  // namespace
 
 struct alignas(64) Interner::Shard {
+  struct Slot {
+    uint32_t tag = 0;
+    uint32_t handle = 0;  // 0: empty (handles start at 1)
+  };
   mutable SpinLock lock;
-  std::vector<uint64_t> slots = std::vector<uint64_t>(kInitialSlots, 0);
+  std::unique_ptr<Slot[]> slots = std::make_unique<Slot[]>(kInitialSlots);
+  size_t mask = kInitialSlots - 1;
+  // Published for prefetching without the lock: a stale value only prefetches a useless line.
+  std::atomic<Slot*> slots_hint{slots.get()};
+  std::atomic<size_t> mask_hint{kInitialSlots - 1};
   size_t used = 0;
-  StringArena arena{1 << 16};
+  std::vector<std::unique_ptr<char[]>> blocks;
+  size_t block_bytes = 0;  // size of the last block
+  size_t offset = 0;       // in the last block
+  size_t allocated = 0;
+
+  Entry* At(uint32_t handle) const {
+    return reinterpret_cast<Entry*>(blocks[handle >> (kBlockBits - 3)].get() +
+                                    (size_t{handle} & ((kBlockBytes >> 3) - 1)) * 8);
+  }
+
+  // Appends an entry and returns its handle.
+  uint32_t NewEntry(IdentifierId id, KindId kind, std::string_view value, uint32_t count) {
+    const size_t bytes = (sizeof(Entry) + value.size() + 7) & ~size_t{7};
+    if (offset + bytes > block_bytes) {
+      IDG_ASSERT(blocks.size() < (size_t{1} << (32 - (kBlockBits - 3))));
+      // Blocks grow from 64 KiB to 8 MiB, so that small tables stay small.
+      block_bytes = std::min(kBlockBytes, size_t{1} << (16 + blocks.size()));
+      blocks.push_back(std::make_unique_for_overwrite<char[]>(block_bytes));
+      allocated += block_bytes;
+      offset = blocks.size() == 1 ? 8 : 0;  // handle 0 means empty
+    }
+    char* at = blocks.back().get() + offset;
+    new (at) Entry{id, {count}, kind, static_cast<uint16_t>(value.size())};
+    std::memcpy(at + sizeof(Entry), value.data(), value.size());
+    const auto handle = static_cast<uint32_t>(((blocks.size() - 1) << (kBlockBits - 3)) | (offset >> 3));
+    offset += bytes;
+    return handle;
+  }
+
+  // Keeps the load under 0.7; rehashes by tag, no strings touched.
+  void Grow() {
+    const size_t size = 2 * (mask + 1);
+    auto bigger = std::make_unique<Slot[]>(size);
+    for (size_t i = 0; i <= mask; ++i) {
+      if (slots[i].handle == 0) continue;
+      size_t j = slots[i].tag & (size - 1);
+      while (bigger[j].handle != 0) j = (j + 1) & (size - 1);
+      bigger[j] = slots[i];
+    }
+    slots = std::move(bigger);
+    mask = size - 1;
+    slots_hint.store(slots.get(), std::memory_order_relaxed);
+    mask_hint.store(mask, std::memory_order_relaxed);
+  }
+  bool Full() const { return 10 * (used + 1) > 7 * (mask + 1); }
 };
 
 Interner::Interner() : shards_(new Shard[kShards]) {}
@@ -50,69 +98,79 @@ uint64_t Interner::Hash(KindId kind, std::string_view value) {
 }
 
 IdentifierId Interner::Intern(KindId kind, std::string_view value, bool count) {
-  const uint64_t h = Hash(kind, value);
-  const uint32_t tag = static_cast<uint32_t>(h >> 32);
+  return InternHashed(kind, value, Hash(kind, value), count);
+}
+
+void Interner::InternBatch(std::span<const Key> keys, std::span<IdentifierId> ids) {
+  IDG_ASSERT(keys.size() == ids.size());
+  constexpr size_t kAhead = 12;
+  uint64_t ring[kAhead];
+  const size_t n = keys.size();
+  auto prefetch = [&](size_t i) {
+    const uint64_t h = Hash(keys[i].kind, keys[i].value);
+    ring[i % kAhead] = h;
+    const Shard& s = shards_[h & (kShards - 1)];
+    const size_t mask = s.mask_hint.load(std::memory_order_relaxed);
+    __builtin_prefetch(s.slots_hint.load(std::memory_order_relaxed) + ((h >> 32) & mask));
+  };
+  for (size_t i = 0; i < std::min(n, kAhead); ++i) prefetch(i);
+  for (size_t i = 0; i < n; ++i) {
+    const uint64_t h = ring[i % kAhead];
+    if (i + kAhead < n) prefetch(i + kAhead);
+    ids[i] = InternHashed(keys[i].kind, keys[i].value, h, true);
+  }
+}
+
+IdentifierId Interner::InternHashed(KindId kind, std::string_view value, uint64_t h, bool count) {
+  IDG_REQUIRE(value.size() <= kMaxValueBytes,
+              "identifier value longer than " + std::to_string(kMaxValueBytes) + " bytes");
+  const auto tag = static_cast<uint32_t>(h >> 32);
   Shard& shard = shards_[h & (kShards - 1)];
   std::lock_guard guard(shard.lock);
-  size_t mask = shard.slots.size() - 1;
-  for (size_t i = tag & mask;; i = (i + 1) & mask) {
-    const uint64_t slot = shard.slots[i];
-    if (slot == 0) break;
-    if (SlotTag(slot) == tag) {
-      const IdentifierId id = SlotId(slot);
-      if (kinds_[id] == kind && values_[id] == value) {
-        if (count) counts_[id].fetch_add(1, std::memory_order_relaxed);
-        return id;
-      }
+  size_t i = tag & shard.mask;
+  for (;; i = (i + 1) & shard.mask) {
+    const Shard::Slot slot = shard.slots[i];
+    if (slot.handle == 0) break;
+    if (slot.tag != tag) continue;
+    Entry* e = shard.At(slot.handle);
+    if (e->kind == kind && e->value() == value) {
+      if (count) e->count.fetch_add(1, std::memory_order_relaxed);
+      return e->id;
     }
   }
   const IdentifierId id = next_id_.fetch_add(1, std::memory_order_acq_rel);
   IDG_REQUIRE(id != kNoIdentifier, "more than 2^32-1 distinct identifiers");
-  kinds_.Ensure(id);
-  values_.Ensure(id);
-  counts_.Ensure(id);
-  kinds_[id] = kind;
-  values_[id] = shard.arena.Add(value);
-  counts_[id].store(count ? 1 : 0, std::memory_order_relaxed);
-  // Keep the load under one half: grow by rehashing tags, no strings touched.
-  if (2 * (shard.used + 1) > shard.slots.size()) {
-    std::vector<uint64_t> bigger(shard.slots.size() * 2, 0);
-    mask = bigger.size() - 1;
-    for (uint64_t s : shard.slots) {
-      if (s == 0) continue;
-      size_t j = SlotTag(s) & mask;
-      while (bigger[j] != 0) j = (j + 1) & mask;
-      bigger[j] = s;
-    }
-    shard.slots.swap(bigger);
+  const uint32_t handle = shard.NewEntry(id, kind, value, count ? 1 : 0);
+  entries_.Ensure(id);
+  entries_[id] = shard.At(handle);
+  if (shard.Full()) {
+    shard.Grow();
+    i = tag & shard.mask;
+    while (shard.slots[i].handle != 0) i = (i + 1) & shard.mask;
   }
-  size_t j = tag & mask;
-  while (shard.slots[j] != 0) j = (j + 1) & mask;
-  shard.slots[j] = MakeSlot(tag, id);
+  shard.slots[i] = {tag, handle};
   ++shard.used;
   return id;
 }
 
 std::optional<IdentifierId> Interner::Find(KindId kind, std::string_view value) const {
   const uint64_t h = Hash(kind, value);
-  const uint32_t tag = static_cast<uint32_t>(h >> 32);
+  const auto tag = static_cast<uint32_t>(h >> 32);
   const Shard& shard = shards_[h & (kShards - 1)];
   std::lock_guard guard(shard.lock);
-  const size_t mask = shard.slots.size() - 1;
-  for (size_t i = tag & mask;; i = (i + 1) & mask) {
-    const uint64_t slot = shard.slots[i];
-    if (slot == 0) return std::nullopt;
-    if (SlotTag(slot) == tag) {
-      const IdentifierId id = SlotId(slot);
-      if (kinds_[id] == kind && values_[id] == value) return id;
-    }
+  for (size_t i = tag & shard.mask;; i = (i + 1) & shard.mask) {
+    const Shard::Slot slot = shard.slots[i];
+    if (slot.handle == 0) return std::nullopt;
+    if (slot.tag != tag) continue;
+    const Entry* e = shard.At(slot.handle);
+    if (e->kind == kind && e->value() == value) return e->id;
   }
 }
 
 size_t Interner::bytes_reserved() const {
-  size_t bytes = kinds_.bytes_reserved() + values_.bytes_reserved() + counts_.bytes_reserved();
+  size_t bytes = entries_.bytes_reserved();
   for (size_t s = 0; s < kShards; ++s) {
-    bytes += shards_[s].slots.capacity() * sizeof(uint64_t) + shards_[s].arena.bytes_reserved();
+    bytes += (shards_[s].mask + 1) * sizeof(Shard::Slot) + shards_[s].allocated;
   }
   return bytes;
 }

@@ -13,10 +13,10 @@ namespace idg::testing {
 
 struct TestRecord {
   std::string key;  // source record id
-  std::vector<std::pair<std::string, std::string>> idents;  // (kind name, value)
+  std::vector<std::pair<std::string, std::string>> idents = {};  // (kind name, value)
   int64_t timestamp = 0;
   SourceId source = 0;
-  std::vector<std::pair<std::string, std::string>> attrs;   // (attribute name, value)
+  std::vector<std::pair<std::string, std::string>> attrs = {};   // (attribute name, value)
 };
 
 // Kinds: email (cap 3, junk "junk@x.com"), phone, customer_id (unique), cookie (not

@@ -1,0 +1,80 @@
+#include "cli/app.h"
+
+#include <tbb/global_control.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <memory>
+
+#include "base/error.h"
+#include "cli/commands.h"
+
+namespace idg::cli {
+
+int Main(int argc, char** argv) {
+  CLI::App app{"idgraph: one profile per real person from scattered customer records"};
+  app.require_subcommand(1);
+  GlobalOptions global;
+  int threads = 0;
+  app.add_option("--threads", threads, "worker threads (default: all cores)")->check(CLI::NonNegativeNumber);
+  app.add_flag("-q,--quiet", global.quiet, "no progress bar");
+
+  GenCommand gen;
+  auto* gen_cmd = app.add_subcommand("gen", "write synthetic multi-source customer data with truth");
+  gen_cmd->add_option("-n,--records", gen.records, "records over all sources")->capture_default_str();
+  gen_cmd->add_option("--seed", gen.seed, "random seed; same seed, same bytes")->capture_default_str();
+  gen_cmd->add_option("-o,--out", gen.out, "output folder")->capture_default_str();
+
+  ResolveCommand resolve;
+  auto* resolve_cmd = app.add_subcommand("resolve", "load sources, resolve identities, write profiles");
+  resolve_cmd->add_option("-c,--config", resolve.config, "TOML config")->required()->check(CLI::ExistingFile);
+  resolve_cmd->add_option("-i,--input", resolve.inputs, "override a source's path: SOURCE=PATH");
+  resolve_cmd->add_option("-o,--out", resolve.out, "profiles file (source,record_id,profile_id)")->capture_default_str();
+  resolve_cmd->add_option("--previous", resolve.previous, "earlier profiles file whose ids are kept")->check(CLI::ExistingFile);
+  resolve_cmd->add_option("--rejects", resolve.rejects, "file for rejected rows and values")->capture_default_str();
+  resolve_cmd->add_option("--summary-json", resolve.summary_json, "also write the summary as JSON");
+  resolve_cmd->add_option("--golden", resolve.golden, "also write one golden record per profile");
+
+  EvalCommand eval;
+  auto* eval_cmd = app.add_subcommand("eval", "pairwise precision, recall and F1 against truth");
+  eval_cmd->add_option("-p,--profiles", eval.profiles, "profiles file from resolve")->required()->check(CLI::ExistingFile);
+  eval_cmd->add_option("-t,--truth", eval.truth, "CSV with the true cluster of each record")->required()->check(CLI::ExistingFile);
+  eval_cmd->add_option("--truth-source-column", eval.truth_source_column, "column naming the source")->capture_default_str();
+  eval_cmd->add_option("--truth-source", eval.truth_source, "source of every truth row (no source column)");
+  eval_cmd->add_option("--truth-id-column", eval.truth_id_column, "column with the source record id")->capture_default_str();
+  eval_cmd->add_option("--truth-label-column", eval.truth_label_column, "column with the true cluster")->capture_default_str();
+  eval_cmd->add_option("--truth-delimiter", eval.truth_delimiter, "field delimiter of the truth file")->capture_default_str();
+  eval_cmd->add_option("--json", eval.json, "also write the metrics as JSON");
+
+  DemoCommand demo;
+  auto* demo_cmd = app.add_subcommand("demo", "generate data, resolve, evaluate, and report");
+  demo_cmd->add_option("-n,--records", demo.records, "records to generate")->capture_default_str();
+  demo_cmd->add_option("--seed", demo.seed, "random seed")->capture_default_str();
+  demo_cmd->add_option("-d,--dir", demo.dir, "working folder for data and outputs")->capture_default_str();
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? 0 : 2;
+  }
+  std::unique_ptr<tbb::global_control> limit;
+  if (threads > 0) {
+    limit = std::make_unique<tbb::global_control>(tbb::global_control::max_allowed_parallelism,
+                                                  threads);
+  }
+  try {
+    if (*gen_cmd) return RunGen(global, gen);
+    if (*resolve_cmd) return RunResolve(global, resolve);
+    if (*eval_cmd) return RunEval(global, eval);
+    if (*demo_cmd) return RunDemo(global, demo);
+  } catch (const Error& e) {
+    std::fprintf(stderr, "idgraph: error: %s\n", e.what());
+    return 1;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "idgraph: error: %s\n", e.what());
+    return 1;
+  }
+  return 2;
+}
+
+}  // namespace idg::cli

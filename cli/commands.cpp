@@ -1,0 +1,102 @@
+#include "cli/commands.h"
+
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+
+#include "base/error.h"
+#include "cli/progress.h"
+#include "gen/generator.h"
+#include "io/config_loader.h"
+#include "io/job.h"
+#include "io/profile_files.h"
+#include "io/report.h"
+#include "match/eval.h"
+
+namespace idg::cli {
+namespace {
+
+void WriteText(const std::string& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary);
+  out << text << '\n';
+  IDG_REQUIRE(out.good(), path + ": cannot write");
+}
+
+// Applies "source=path" overrides to the config.
+void ApplyInputs(Config& config, const std::vector<std::string>& inputs) {
+  for (const std::string& spec : inputs) {
+    const size_t eq = spec.find('=');
+    IDG_REQUIRE(eq != std::string::npos && eq > 0,
+                "--input '" + spec + "': expected SOURCE=PATH");
+    const std::string name = spec.substr(0, eq);
+    auto s = config.FindSource(name);
+    IDG_REQUIRE(s.has_value(), "--input '" + spec + "': no source '" + name + "' in the config");
+    config.sources[*s].path = spec.substr(eq + 1);
+  }
+}
+
+}  // namespace
+
+int RunGen(const GlobalOptions& g, const GenCommand& c) {
+  Progress progress(!g.quiet);
+  const auto start = std::chrono::steady_clock::now();
+  GenSummary s = Generate(GenOptions{c.records, c.seed, c.out},
+                          [&](uint64_t done, uint64_t total) { progress.Update("gen", done, total); });
+  progress.Clear();
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  std::printf("wrote %s records of %s people to %s/ in %.2f s (%.0f MiB)\n"
+              "  crm %s, pos %s, support %s, web %s; truth in truth.csv; config in idgraph.toml\n",
+              Thousands(s.records).c_str(), Thousands(s.people).c_str(), c.out.c_str(), secs,
+              double(s.bytes) / (1 << 20), Thousands(s.per_source[0]).c_str(),
+              Thousands(s.per_source[1]).c_str(), Thousands(s.per_source[2]).c_str(),
+              Thousands(s.per_source[3]).c_str());
+  return 0;
+}
+
+int RunResolve(const GlobalOptions& g, const ResolveCommand& c) {
+  ResolveJobOptions job;
+  job.config = LoadConfig(c.config);
+  ApplyInputs(job.config, c.inputs);
+  job.profiles_path = c.out;
+  job.previous_path = c.previous;
+  job.reject_path = c.rejects;
+  job.golden_path = c.golden;
+  job.keep_attributes = false;  // only golden records need them
+  Progress progress(!g.quiet);
+  job.progress = [&](const char* stage, uint64_t done, uint64_t total) {
+    progress.Update(stage, done, total);
+  };
+  auto graph = RunResolveJob(job);
+  progress.Clear();
+  std::fputs(SummaryText(*graph).c_str(), stdout);
+  std::printf("\nprofiles written to %s", c.out.c_str());
+  if (!c.golden.empty()) std::printf("; golden records to %s", c.golden.c_str());
+  if (!c.rejects.empty()) std::printf("; rejects to %s", c.rejects.c_str());
+  std::printf("\n");
+  if (!c.summary_json.empty()) WriteText(c.summary_json, SummaryJson(*graph));
+  return 0;
+}
+
+int RunEval(const GlobalOptions&, const EvalCommand& c) {
+  LabelTable predicted = ReadLabels(c.profiles, LabelColumns{});
+  LabelColumns truth_cols;
+  truth_cols.source = c.truth_source.empty() ? c.truth_source_column : "";
+  truth_cols.fixed_source = c.truth_source;
+  truth_cols.id = c.truth_id_column;
+  truth_cols.label = c.truth_label_column;
+  truth_cols.delimiter = c.truth_delimiter;
+  LabelTable truth = ReadLabels(c.truth, truth_cols);
+  JoinedLabels joined = JoinLabels(predicted, truth);
+  IDG_REQUIRE(!joined.a.empty(), "no record of " + c.profiles + " is named in " + c.truth +
+                                     " (check --truth-source and the id column)");
+  PairMetrics m = EvaluatePairs(joined.a, joined.b);
+  std::fputs(MetricsText(m).c_str(), stdout);
+  if (joined.a_only || joined.b_only) {
+    std::printf("  %s records without truth and %s truth rows without a profile were left out\n",
+                Thousands(joined.a_only).c_str(), Thousands(joined.b_only).c_str());
+  }
+  if (!c.json.empty()) WriteText(c.json, MetricsJson(m));
+  return 0;
+}
+
+}  // namespace idg::cli

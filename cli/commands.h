@@ -1,0 +1,53 @@
+// The subcommands of `idgraph`, each a thin layer over the library: options in, a report out.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace idg::cli {
+
+struct GlobalOptions {
+  bool quiet = false;  // no progress bar
+};
+
+struct GenCommand {
+  uint64_t records = 1'000'000;
+  uint64_t seed = 42;
+  std::string out = "idgraph-data";
+};
+
+struct ResolveCommand {
+  std::string config;
+  std::vector<std::string> inputs;  // "source=path" overrides
+  std::string out = "profiles.csv";
+  std::string previous;
+  std::string rejects = "rejects.tsv";
+  std::string summary_json;
+  std::string golden;
+};
+
+struct EvalCommand {
+  std::string profiles;
+  std::string truth;
+  std::string truth_source_column = "source";
+  std::string truth_source;  // fixed source name when the truth file has no source column
+  std::string truth_id_column = "record_id";
+  std::string truth_label_column = "entity";
+  std::string truth_delimiter = ",";
+  std::string json;
+};
+
+struct DemoCommand {
+  uint64_t records = 1'000'000;
+  uint64_t seed = 42;
+  std::string dir = "idgraph-demo";
+};
+
+int RunGen(const GlobalOptions& g, const GenCommand& c);
+int RunResolve(const GlobalOptions& g, const ResolveCommand& c);
+int RunEval(const GlobalOptions& g, const EvalCommand& c);
+int RunDemo(const GlobalOptions& g, const DemoCommand& c);
+
+}  // namespace idg::cli

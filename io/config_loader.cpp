@@ -1,0 +1,294 @@
+#include "io/config_loader.h"
+
+#include <toml++/toml.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "base/error.h"
+#include "match/normalize.h"
+
+namespace idg {
+namespace {
+
+class Reader {
+ public:
+  explicit Reader(std::string origin) : origin_(std::move(origin)) {}
+
+  [[noreturn]] void Fail(const toml::node* node, const std::string& key,
+                         const std::string& what) const {
+    std::string where = origin_;
+    if (node != nullptr && node->source().begin.line > 0) {
+      where += ":" + std::to_string(node->source().begin.line);
+    }
+    throw Error(where + ": " + key + ": " + what);
+  }
+
+  // Entries of a table in the order they appear in the file (toml++ keeps keys sorted).
+  std::vector<std::pair<std::string, const toml::node*>> Ordered(const toml::table& t) const {
+    std::vector<std::pair<std::string, const toml::node*>> out;
+    for (const auto& [k, v] : t) out.push_back({std::string(k.str()), &v});
+    std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
+      const auto& sa = a.second->source().begin;
+      const auto& sb = b.second->source().begin;
+      return sa.line != sb.line ? sa.line < sb.line : sa.column < sb.column;
+    });
+    return out;
+  }
+
+  const toml::table& Table(const toml::node& n, const std::string& key) const {
+    const toml::table* t = n.as_table();
+    if (t == nullptr) Fail(&n, key, "expected a table");
+    return *t;
+  }
+
+  std::string String(const toml::node& n, const std::string& key) const {
+    auto v = n.value<std::string>();
+    if (!v) Fail(&n, key, "expected a string");
+    return *v;
+  }
+
+  bool Bool(const toml::node& n, const std::string& key) const {
+    auto v = n.value<bool>();
+    if (!v) Fail(&n, key, "expected true or false");
+    return *v;
+  }
+
+  uint32_t Count(const toml::node& n, const std::string& key) const {
+    auto v = n.value<int64_t>();
+    if (!v || *v < 0 || *v > UINT32_MAX) Fail(&n, key, "expected a non-negative integer");
+    return static_cast<uint32_t>(*v);
+  }
+
+  std::vector<std::string> Strings(const toml::node& n, const std::string& key) const {
+    const toml::array* a = n.as_array();
+    if (a == nullptr) Fail(&n, key, "expected an array of strings");
+    std::vector<std::string> out;
+    for (size_t i = 0; i < a->size(); ++i) out.push_back(String((*a)[i], key + "[" + std::to_string(i) + "]"));
+    return out;
+  }
+
+  template <typename T>
+  T Choice(const toml::node& n, const std::string& key,
+           std::initializer_list<std::pair<const char*, T>> choices) const {
+    const std::string s = String(n, key);
+    std::string names;
+    for (const auto& [name, value] : choices) {
+      if (s == name) return value;
+      names += names.empty() ? "" : ", ";
+      names += std::string("\"") + name + "\"";
+    }
+    Fail(&n, key, "expected one of " + names + ", got \"" + s + "\"");
+  }
+
+  void NoUnknownKeys(const toml::table& t, const std::string& prefix,
+                     std::initializer_list<const char*> known) const {
+    for (const auto& [k, v] : t) {
+      if (std::find_if(known.begin(), known.end(), [&](const char* x) { return k.str() == x; }) ==
+          known.end()) {
+        std::string names;
+        for (const char* x : known) names += (names.empty() ? "" : ", ") + std::string(x);
+        Fail(&v, prefix + std::string(k.str()), "unknown key (expected one of: " + names + ")");
+      }
+    }
+  }
+
+ private:
+  std::string origin_;
+};
+
+Normalizer ParseNormalizer(const Reader& rd, const toml::node& n, const std::string& key) {
+  return rd.Choice<Normalizer>(n, key,
+                               {{"none", Normalizer::kNone},
+                                {"trim", Normalizer::kTrim},
+                                {"lower", Normalizer::kLower},
+                                {"upper", Normalizer::kUpper},
+                                {"email", Normalizer::kEmail},
+                                {"phone", Normalizer::kPhone},
+                                {"name", Normalizer::kName},
+                                {"date", Normalizer::kDate},
+                                {"postcode", Normalizer::kPostcode}});
+}
+
+// The built-in mapping of identify events, for targets the config declares.
+void DefaultIdentifyFields(Config& c, SourceConfig& s) {
+  const std::pair<const char*, const char*> defaults[] = {
+      {"userId", "customer_id"},       {"anonymousId", "device_id"},
+      {"traits.email", "email"},       {"traits.phone", "phone"},
+      {"traits.firstName", "first_name"}, {"traits.lastName", "last_name"}};
+  for (const auto& [column, target] : defaults) {
+    if (auto k = c.FindKind(target)) {
+      s.fields.push_back({column, true, *k});
+    } else if (auto a = c.FindAttribute(target)) {
+      s.fields.push_back({column, false, *a});
+    }
+  }
+}
+
+}  // namespace
+
+Config ParseConfig(std::string_view toml_text, const std::string& origin,
+                   const std::string& base_dir) {
+  toml::table root;
+  try {
+    root = toml::parse(toml_text, origin);
+  } catch (const toml::parse_error& e) {
+    throw Error(origin + ":" + std::to_string(e.source().begin.line) + ": " +
+                std::string(e.description()));
+  }
+  Reader rd(origin);
+  Config c;
+  rd.NoUnknownKeys(root, "", {"engine", "kinds", "attributes", "sources"});
+
+  if (const toml::node* engine = root.get("engine")) {
+    const toml::table& t = rd.Table(*engine, "engine");
+    rd.NoUnknownKeys(t, "engine.", {"default_region", "date_order"});
+    if (const toml::node* n = t.get("default_region")) {
+      c.engine.default_region = rd.String(*n, "engine.default_region");
+      if (c.engine.default_region.size() != 2) {
+        rd.Fail(n, "engine.default_region", "expected a two-letter region code such as \"US\"");
+      }
+    }
+    if (const toml::node* n = t.get("date_order")) {
+      c.engine.date_order = rd.Choice<DateOrder>(
+          *n, "engine.date_order",
+          {{"MDY", DateOrder::kMDY}, {"DMY", DateOrder::kDMY}, {"YMD", DateOrder::kYMD}});
+    }
+  }
+
+  const toml::node* kinds = root.get("kinds");
+  if (kinds == nullptr) rd.Fail(nullptr, "kinds", "missing: declare at least one identifier kind");
+  std::vector<std::pair<std::vector<std::string>, const toml::node*>> junk_raw;
+  for (const auto& [name, node] : rd.Ordered(rd.Table(*kinds, "kinds"))) {
+    const std::string key = "kinds." + name;
+    const toml::table& t = rd.Table(*node, key);
+    rd.NoUnknownKeys(t, key + ".", {"normalizer", "deterministic", "unique", "max_records", "junk"});
+    KindConfig k;
+    k.name = name;
+    if (const toml::node* n = t.get("normalizer")) k.normalizer = ParseNormalizer(rd, *n, key + ".normalizer");
+    if (const toml::node* n = t.get("deterministic")) k.deterministic = rd.Bool(*n, key + ".deterministic");
+    if (const toml::node* n = t.get("unique")) k.unique = rd.Bool(*n, key + ".unique");
+    if (const toml::node* n = t.get("max_records")) k.max_records = rd.Count(*n, key + ".max_records");
+    if (const toml::node* n = t.get("junk")) k.junk = rd.Strings(*n, key + ".junk");
+    junk_raw.push_back({k.junk, t.get("junk")});
+    c.kinds.push_back(std::move(k));
+  }
+  IDG_REQUIRE(c.kinds.size() < 65535, origin + ": too many identifier kinds");
+
+  if (const toml::node* attrs = root.get("attributes")) {
+    for (const auto& [name, node] : rd.Ordered(rd.Table(*attrs, "attributes"))) {
+      const std::string key = "attributes." + name;
+      const toml::table& t = rd.Table(*node, key);
+      rd.NoUnknownKeys(t, key + ".", {"normalizer", "survivorship"});
+      if (c.FindKind(name)) rd.Fail(node, key, "the name is already an identifier kind");
+      AttributeConfig a;
+      a.name = name;
+      if (const toml::node* n = t.get("normalizer")) a.normalizer = ParseNormalizer(rd, *n, key + ".normalizer");
+      if (const toml::node* n = t.get("survivorship")) {
+        a.survivorship = rd.Choice<Survivorship>(*n, key + ".survivorship",
+                                                 {{"most_recent", Survivorship::kMostRecent},
+                                                  {"most_frequent", Survivorship::kMostFrequent},
+                                                  {"source_priority", Survivorship::kSourcePriority}});
+      }
+      c.attributes.push_back(std::move(a));
+    }
+  }
+
+  const toml::node* sources = root.get("sources");
+  if (sources == nullptr) rd.Fail(nullptr, "sources", "missing: declare at least one source");
+  for (const auto& [name, node] : rd.Ordered(rd.Table(*sources, "sources"))) {
+    const std::string key = "sources." + name;
+    const toml::table& t = rd.Table(*node, key);
+    rd.NoUnknownKeys(t, key + ".", {"format", "path", "delimiter", "quote", "id", "timestamp",
+                                    "fields", "required", "on_bad_value"});
+    SourceConfig s;
+    s.name = name;
+    s.priority = static_cast<int>(c.sources.size());
+    if (const toml::node* n = t.get("format")) {
+      s.format = rd.Choice<InputFormat>(*n, key + ".format",
+                                        {{"csv", InputFormat::kCsv},
+                                         {"jsonl", InputFormat::kJsonl},
+                                         {"identify", InputFormat::kIdentify}});
+    }
+    if (const toml::node* n = t.get("path")) {
+      std::filesystem::path p = rd.String(*n, key + ".path");
+      s.path = p.is_absolute() || base_dir.empty() ? p.string()
+                                                   : (std::filesystem::path(base_dir) / p).string();
+    }
+    if (const toml::node* n = t.get("delimiter")) {
+      s.delimiter = rd.String(*n, key + ".delimiter");
+      if (s.delimiter.empty()) rd.Fail(n, key + ".delimiter", "expected a non-empty string");
+    }
+    if (const toml::node* n = t.get("quote")) {
+      const std::string q = rd.String(*n, key + ".quote");
+      if (q.size() != 1) rd.Fail(n, key + ".quote", "expected a single character");
+      s.quote = q[0];
+    }
+    const bool identify = s.format == InputFormat::kIdentify;
+    if (const toml::node* n = t.get("id")) {
+      s.id_column = rd.String(*n, key + ".id");
+    } else if (identify) {
+      s.id_column = "messageId";
+    } else {
+      rd.Fail(node, key + ".id", "missing: name the column that holds the source record id");
+    }
+    if (const toml::node* n = t.get("timestamp")) {
+      s.timestamp_column = rd.String(*n, key + ".timestamp");
+    } else if (identify) {
+      s.timestamp_column = "timestamp";
+    }
+    if (const toml::node* n = t.get("fields")) {
+      for (const auto& [column, target_node] : rd.Ordered(rd.Table(*n, key + ".fields"))) {
+        const std::string target = rd.String(*target_node, key + ".fields." + column);
+        if (auto k = c.FindKind(target)) {
+          s.fields.push_back({column, true, *k});
+        } else if (auto a = c.FindAttribute(target)) {
+          s.fields.push_back({column, false, *a});
+        } else {
+          rd.Fail(target_node, key + ".fields." + column,
+                  "\"" + target + "\" is neither a declared identifier kind nor an attribute");
+        }
+      }
+    } else if (identify) {
+      DefaultIdentifyFields(c, s);
+    }
+    if (const toml::node* n = t.get("required")) s.required = rd.Strings(*n, key + ".required");
+    if (const toml::node* n = t.get("on_bad_value")) {
+      s.on_bad_value = rd.Choice<BadValuePolicy>(
+          *n, key + ".on_bad_value",
+          {{"drop_value", BadValuePolicy::kDropValue}, {"reject_row", BadValuePolicy::kRejectRow}});
+    }
+    c.sources.push_back(std::move(s));
+  }
+  IDG_REQUIRE(!c.sources.empty(), origin + ": sources: declare at least one source");
+
+  // Junk values are compared with normalized values, so normalize them the same way.
+  Normalizers norm(c.engine);
+  std::string out;
+  for (size_t k = 0; k < c.kinds.size(); ++k) {
+    std::vector<std::string> normalized;
+    for (size_t i = 0; i < c.kinds[k].junk.size(); ++i) {
+      NormResult r = norm.Normalize(c.kinds[k].normalizer, c.kinds[k].junk[i], out);
+      if (r.status == NormStatus::kInvalid) {
+        rd.Fail(junk_raw[k].second, "kinds." + c.kinds[k].name + ".junk[" + std::to_string(i) + "]",
+                "\"" + c.kinds[k].junk[i] + "\": " + r.reason);
+      }
+      if (r.status == NormStatus::kOk) normalized.push_back(out);
+    }
+    c.kinds[k].junk = std::move(normalized);
+  }
+  return c;
+}
+
+Config LoadConfig(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  IDG_REQUIRE(in.good(), path + ": cannot read the config file");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  const std::string dir = std::filesystem::path(path).parent_path().string();
+  return ParseConfig(ss.str(), path, dir);
+}
+
+}  // namespace idg

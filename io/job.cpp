@@ -1,0 +1,70 @@
+#include "io/job.h"
+
+#include <chrono>
+
+#include "base/process.h"
+#include "io/profile_files.h"
+
+namespace idg {
+namespace {
+
+class Stopwatch {
+ public:
+  double Lap() {
+    const auto now = std::chrono::steady_clock::now();
+    const double s = std::chrono::duration<double>(now - last_).count();
+    last_ = now;
+    return s;
+  }
+
+ private:
+  std::chrono::steady_clock::time_point last_ = std::chrono::steady_clock::now();
+};
+
+}  // namespace
+
+std::unique_ptr<ResolvedGraph> RunResolveJob(const ResolveJobOptions& options) {
+  auto g = std::make_unique<ResolvedGraph>();
+  g->config = options.config;
+  const auto start = std::chrono::steady_clock::now();
+  Stopwatch clock;
+  auto stage = [&](const char* name) { g->stages.push_back({name, clock.Lap()}); };
+
+  LoadOptions load;
+  load.keep_attributes = options.keep_attributes || !options.golden_path.empty();
+  load.reject_path = options.reject_path;
+  if (options.progress) {
+    load.progress = [&](uint64_t done, uint64_t total) { options.progress("load", done, total); };
+  }
+  LoadResult loaded = Load(g->config, g->interner, load);
+  g->records = std::move(loaded.records);
+  g->junk = std::move(loaded.junk);
+  g->sources = std::move(loaded.sources);
+  stage("load (parse, normalize, intern)");
+
+  g->resolution = Resolve(g->config, g->records, g->interner, g->junk);
+  stage("resolve (union-find, guardrails)");
+
+  std::vector<ProfileId> previous;
+  if (!options.previous_path.empty()) {
+    previous = ReadPreviousProfiles(options.previous_path, g->config, g->records,
+                                    &g->previous_matched);
+    stage("read earlier profiles");
+  }
+  g->profiles = Profiles::Build(g->resolution.component, previous);
+  stage("profiles (ids, members)");
+
+  if (!options.profiles_path.empty()) {
+    WriteProfiles(options.profiles_path, g->config, g->records, g->profiles);
+    stage("write profiles");
+  }
+  if (!options.golden_path.empty()) {
+    WriteGoldenRecords(options.golden_path, g->config, g->records, g->profiles);
+    stage("write golden records");
+  }
+  g->seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  g->peak_rss_bytes = PeakRssBytes();
+  return g;
+}
+
+}  // namespace idg

@@ -1,0 +1,56 @@
+// The bulk resolve job: config + input files -> records, deterministic resolution, profiles
+// with stable ids, and the files a data team wants (profiles, rejects). `idgraph resolve` and
+// `idgraph demo` are thin wrappers around it; a library user calls it directly.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "base/config.h"
+#include "graph/interner.h"
+#include "graph/profiles.h"
+#include "graph/record_store.h"
+#include "graph/resolver.h"
+#include "io/loader.h"
+
+namespace idg {
+
+struct ResolveJobOptions {
+  Config config;
+  std::string profiles_path;  // where to write "source,record_id,profile_id"; empty: don't
+  std::string previous_path;  // an earlier profiles file whose ids are kept; empty: none
+  std::string reject_path;    // rejected rows and values; empty: count only
+  std::string golden_path;    // golden record per profile; empty: don't (then attributes are
+                              // kept only when keep_attributes is set)
+  bool keep_attributes = true;
+  // Progress of the current stage: (stage name, done, total); called from any thread.
+  std::function<void(const char* stage, uint64_t done, uint64_t total)> progress;
+};
+
+struct StageTime {
+  std::string name;
+  double seconds;
+};
+
+// Everything a resolve produced, kept in memory for reports and lookups.
+struct ResolvedGraph {
+  Config config;
+  Interner interner;
+  RecordStore records;
+  std::vector<IdentifierId> junk;
+  std::vector<SourceStats> sources;
+  Resolution resolution;
+  Profiles profiles;
+  uint64_t previous_matched = 0;  // records found in the earlier profiles file
+  std::vector<StageTime> stages;
+  double seconds = 0;
+  uint64_t peak_rss_bytes = 0;
+};
+
+// Throws idg::Error for unreadable inputs, missing columns, unwritable outputs.
+std::unique_ptr<ResolvedGraph> RunResolveJob(const ResolveJobOptions& options);
+
+}  // namespace idg

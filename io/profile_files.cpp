@@ -1,0 +1,237 @@
+#include "io/profile_files.h"
+
+#include <tbb/parallel_for.h>
+#include <tbb/parallel_sort.h>
+
+#include <charconv>
+#include <cstdio>
+#include <memory>
+#include <atomic>
+#include <unordered_map>
+
+#include "base/error.h"
+#include "graph/golden.h"
+#include "graph/record_keys.h"
+#include "io/reader.h"
+
+namespace idg {
+namespace {
+
+void AppendCsvField(std::string& out, std::string_view v) {
+  if (v.find_first_of(",\"\r\n") == std::string_view::npos) {
+    out += v;
+    return;
+  }
+  out += '"';
+  for (char c : v) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  out += '"';
+}
+
+std::string JoinKey(std::string_view source, std::string_view id) {
+  std::string k(source);
+  k += '\x1f';
+  k += id;
+  return k;
+}
+
+}  // namespace
+
+void WriteProfiles(const std::string& path, const Config& config, const RecordStore& records,
+                   const Profiles& profiles) {
+  std::unique_ptr<FILE, int (*)(FILE*)> f(std::fopen(path.c_str(), "wb"), &std::fclose);
+  IDG_REQUIRE(f != nullptr, path + ": cannot write the profiles file");
+  constexpr size_t kBlock = 1 << 18;  // records per formatted block
+  const size_t n = records.size();
+  const size_t blocks = (n + kBlock - 1) / kBlock;
+  std::fputs("source,record_id,profile_id\n", f.get());
+  // Format a window of blocks in parallel, then write it in order: bounded memory.
+  const size_t window = 16;
+  for (size_t w = 0; w < blocks; w += window) {
+    const size_t end = std::min(blocks, w + window);
+    std::vector<std::string> text(end - w);
+    tbb::parallel_for(w, end, [&](size_t b) {
+      std::string& out = text[b - w];
+      out.reserve(kBlock * 32);
+      char num[24];
+      for (size_t i = b * kBlock; i < std::min(n, (b + 1) * kBlock); ++i) {
+        const auto r = static_cast<RecordId>(i);
+        AppendCsvField(out, config.sources[records.source(r)].name);
+        out += ',';
+        AppendCsvField(out, records.source_record_id(r));
+        out += ',';
+        auto [p, ec] = std::to_chars(num, num + sizeof num, profiles.profile_of(r));
+        out.append(num, p);
+        out += '\n';
+      }
+    });
+    for (const auto& t : text) {
+      IDG_REQUIRE(std::fwrite(t.data(), 1, t.size(), f.get()) == t.size(), path + ": write failed");
+    }
+  }
+  IDG_REQUIRE(std::fflush(f.get()) == 0, path + ": write failed");
+}
+
+void WriteGoldenRecords(const std::string& path, const Config& config, const RecordStore& records,
+                        const Profiles& profiles) {
+  std::unique_ptr<FILE, int (*)(FILE*)> f(std::fopen(path.c_str(), "wb"), &std::fclose);
+  IDG_REQUIRE(f != nullptr, path + ": cannot write the golden records file");
+  std::string header = "profile_id,records";
+  for (const auto& a : config.attributes) header += "," + a.name;
+  header += '\n';
+  std::fputs(header.c_str(), f.get());
+  constexpr size_t kBlock = 1 << 16;  // profiles per formatted block
+  const size_t n = profiles.size();
+  const size_t blocks = (n + kBlock - 1) / kBlock;
+  const size_t window = 16;
+  for (size_t w = 0; w < blocks; w += window) {
+    const size_t end = std::min(blocks, w + window);
+    std::vector<std::string> text(end - w);
+    tbb::parallel_for(w, end, [&](size_t b) {
+      std::string& out = text[b - w];
+      std::vector<std::string_view> values(config.attributes.size());
+      for (size_t i = b * kBlock; i < std::min(n, (b + 1) * kBlock); ++i) {
+        const auto index = static_cast<uint32_t>(i);
+        std::fill(values.begin(), values.end(), std::string_view());
+        for (const GoldenField& g : GoldenRecord(config, records, profiles.members(index))) {
+          values[g.attr] = g.value;
+        }
+        out += std::to_string(profiles.id(index));
+        out += ',';
+        out += std::to_string(profiles.members(index).size());
+        for (std::string_view v : values) {
+          out += ',';
+          AppendCsvField(out, v);
+        }
+        out += '\n';
+      }
+    });
+    for (const auto& t : text) {
+      IDG_REQUIRE(std::fwrite(t.data(), 1, t.size(), f.get()) == t.size(), path + ": write failed");
+    }
+  }
+  IDG_REQUIRE(std::fflush(f.get()) == 0, path + ": write failed");
+}
+
+LabelTable ReadLabels(const std::string& path, const LabelColumns& cols) {
+  std::vector<std::string> columns = {cols.id, cols.label};
+  if (!cols.source.empty()) columns.push_back(cols.source);
+  auto input = OpenCsv(path, CsvOptions{cols.delimiter, '"'}, columns);
+  struct Row {
+    std::string key, label;
+  };
+  std::vector<std::vector<Row>> chunks(input->chunk_count());
+  std::vector<uint64_t> bad(input->chunk_count(), 0);
+  tbb::parallel_for(size_t{0}, input->chunk_count(), [&](size_t c) {
+    input->ParseChunk(
+        c,
+        [&](const RowView& row) {
+          std::string_view id = row.values[0], label = row.values[1];
+          std::string_view source = cols.source.empty() ? std::string_view(cols.fixed_source)
+                                                        : row.values[2];
+          if (id.empty() || label.empty() || source.data() == nullptr) {
+            ++bad[c];
+            return;
+          }
+          chunks[c].push_back({JoinKey(source, id), std::string(label)});
+        },
+        [&](const RowError&) { ++bad[c]; });
+  });
+  LabelTable t;
+  std::unordered_map<std::string, uint64_t> label_ids;
+  for (size_t c = 0; c < chunks.size(); ++c) {
+    t.rejected_rows += bad[c];
+    for (Row& r : chunks[c]) {
+      t.keys.push_back(t.arena.Add(r.key));
+      auto [it, fresh] = label_ids.try_emplace(std::move(r.label), label_ids.size());
+      t.labels.push_back(it->second);
+    }
+    chunks[c] = {};
+  }
+  return t;
+}
+
+JoinedLabels JoinLabels(const LabelTable& a, const LabelTable& b) {
+  auto order = [](const LabelTable& t) {
+    std::vector<uint32_t> idx(t.keys.size());
+    for (uint32_t i = 0; i < idx.size(); ++i) idx[i] = i;
+    tbb::parallel_sort(idx.begin(), idx.end(), [&](uint32_t x, uint32_t y) {
+      return t.keys[x] != t.keys[y] ? t.keys[x] < t.keys[y] : x < y;
+    });
+    return idx;
+  };
+  const auto ia = order(a), ib = order(b);
+  JoinedLabels j;
+  size_t x = 0, y = 0;
+  while (x < ia.size() && y < ib.size()) {
+    const std::string_view ka = a.keys[ia[x]], kb = b.keys[ib[y]];
+    if (ka < kb) {
+      ++j.a_only, ++x;
+    } else if (kb < ka) {
+      ++j.b_only, ++y;
+    } else {
+      j.a.push_back(a.labels[ia[x]]);
+      j.b.push_back(b.labels[ib[y]]);
+      ++x, ++y;
+    }
+  }
+  j.a_only += ia.size() - x;
+  j.b_only += ib.size() - y;
+  return j;
+}
+
+namespace {
+
+// Calls fn(record, row) for every row of a keyed CSV file whose (source, id) names a record.
+template <typename Fn>
+void ForEachKnownRow(const std::string& path, const LabelColumns& cols, const Config& config,
+                     const RecordStore& records, Fn fn) {
+  std::vector<std::string> columns = {cols.id, cols.label};
+  if (!cols.source.empty()) columns.push_back(cols.source);
+  auto input = OpenCsv(path, CsvOptions{cols.delimiter, '"'}, columns);
+  const auto fixed = cols.source.empty() ? config.FindSource(cols.fixed_source) : std::nullopt;
+  IDG_REQUIRE(!cols.source.empty() || fixed,
+              path + ": source '" + cols.fixed_source + "' is not in the config");
+  RecordKeys keys(records);
+  tbb::parallel_for(size_t{0}, input->chunk_count(), [&](size_t c) {
+    input->ParseChunk(
+        c,
+        [&](const RowView& row) {
+          auto source = cols.source.empty() ? fixed : config.FindSource(row.values[2]);
+          if (!source) return;
+          if (auto r = keys.Find(*source, row.values[0])) fn(*r, row.values[1]);
+        },
+        [](const RowError&) {});
+  });
+}
+
+}  // namespace
+
+std::vector<ProfileId> ReadPreviousProfiles(const std::string& path, const Config& config,
+                                            const RecordStore& records, uint64_t* matched) {
+  std::vector<ProfileId> previous(records.size(), kNoProfile);
+  std::atomic<uint64_t> found{0};
+  ForEachKnownRow(path, LabelColumns{}, config, records, [&](RecordId r, std::string_view v) {
+    ProfileId id = 0;
+    if (std::from_chars(v.data(), v.data() + v.size(), id).ec != std::errc()) return;
+    previous[r] = id;  // each key appears once in a profiles file
+    found.fetch_add(1, std::memory_order_relaxed);
+  });
+  if (matched) *matched = found.load();
+  return previous;
+}
+
+std::vector<uint64_t> ReadTruthLabels(const std::string& path, const LabelColumns& columns,
+                                      const Config& config, const RecordStore& records) {
+  std::vector<uint64_t> label_hash(records.size(), kNoLabel);
+  ForEachKnownRow(path, columns, config, records, [&](RecordId r, std::string_view v) {
+    // Distinct label texts only need distinct numbers; a 64-bit hash collides with
+    // probability ~n^2/2^65, negligible for evaluation.
+    label_hash[r] = std::hash<std::string_view>{}(v) >> 1;  // never kNoLabel
+  });
+  return label_hash;
+}
+
+}  // namespace idg
