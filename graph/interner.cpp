@@ -3,6 +3,7 @@
 #define XXH_INLINE_ALL
 #include <xxhash.h>
 
+#include <array>
 #include <cstring>
 #include <mutex>
 #include <vector>
@@ -39,9 +40,6 @@ struct alignas(64) Interner::Shard {
   mutable SpinLock lock;
   std::unique_ptr<Slot[]> slots = std::make_unique<Slot[]>(kInitialSlots);
   size_t mask = kInitialSlots - 1;
-  // Published for prefetching without the lock: a stale value only prefetches a useless line.
-  std::atomic<Slot*> slots_hint{slots.get()};
-  std::atomic<size_t> mask_hint{kInitialSlots - 1};
   size_t used = 0;
   std::vector<std::unique_ptr<char[]>> blocks;
   size_t block_bytes = 0;  // size of the last block
@@ -84,8 +82,6 @@ struct alignas(64) Interner::Shard {
     }
     slots = std::move(bigger);
     mask = size - 1;
-    slots_hint.store(slots.get(), std::memory_order_relaxed);
-    mask_hint.store(mask, std::memory_order_relaxed);
   }
   bool Full() const { return 10 * (used + 1) > 7 * (mask + 1); }
 };
@@ -103,30 +99,48 @@ IdentifierId Interner::Intern(KindId kind, std::string_view value, bool count) {
 
 void Interner::InternBatch(std::span<const Key> keys, std::span<IdentifierId> ids) {
   IDG_ASSERT(keys.size() == ids.size());
-  constexpr size_t kAhead = 12;
-  uint64_t ring[kAhead];
+  // Partition the keys by shard, then take each shard's lock once for all of its keys: one
+  // shard's slots and entries are small enough to stay in cache while its keys are looked up,
+  // where key-by-key lookups would miss on nearly every slot of a large table.
   const size_t n = keys.size();
-  auto prefetch = [&](size_t i) {
-    const uint64_t h = Hash(keys[i].kind, keys[i].value);
-    ring[i % kAhead] = h;
-    const Shard& s = shards_[h & (kShards - 1)];
-    const size_t mask = s.mask_hint.load(std::memory_order_relaxed);
-    __builtin_prefetch(s.slots_hint.load(std::memory_order_relaxed) + ((h >> 32) & mask));
-  };
-  for (size_t i = 0; i < std::min(n, kAhead); ++i) prefetch(i);
+  thread_local std::vector<uint64_t> hashes;
+  thread_local std::vector<uint32_t> order;
+  hashes.resize(n);
+  order.resize(n);
+  std::array<uint32_t, kShards + 1> start{};
   for (size_t i = 0; i < n; ++i) {
-    const uint64_t h = ring[i % kAhead];
-    if (i + kAhead < n) prefetch(i + kAhead);
-    ids[i] = InternHashed(keys[i].kind, keys[i].value, h, true);
+    hashes[i] = Hash(keys[i].kind, keys[i].value);
+    ++start[(hashes[i] & (kShards - 1)) + 1];
+  }
+  for (size_t s = 0; s < kShards; ++s) start[s + 1] += start[s];
+  std::array<uint32_t, kShards> cursor;
+  std::copy(start.begin(), start.end() - 1, cursor.begin());
+  for (size_t i = 0; i < n; ++i) order[cursor[hashes[i] & (kShards - 1)]++] = static_cast<uint32_t>(i);
+  // Threads start at different shards so that they rarely wait on each other's locks.
+  const size_t first = (reinterpret_cast<uintptr_t>(keys.data()) >> 6) & (kShards - 1);
+  for (size_t k = 0; k < kShards; ++k) {
+    const size_t s = (first + k) & (kShards - 1);
+    if (start[s] == start[s + 1]) continue;
+    Shard& shard = shards_[s];
+    std::lock_guard guard(shard.lock);
+    for (uint32_t j = start[s]; j < start[s + 1]; ++j) {
+      const uint32_t i = order[j];
+      ids[i] = InternLocked(shard, keys[i].kind, keys[i].value, hashes[i], true);
+    }
   }
 }
 
 IdentifierId Interner::InternHashed(KindId kind, std::string_view value, uint64_t h, bool count) {
+  Shard& shard = shards_[h & (kShards - 1)];
+  std::lock_guard guard(shard.lock);
+  return InternLocked(shard, kind, value, h, count);
+}
+
+IdentifierId Interner::InternLocked(Shard& shard, KindId kind, std::string_view value, uint64_t h,
+                                   bool count) {
   IDG_REQUIRE(value.size() <= kMaxValueBytes,
               "identifier value longer than " + std::to_string(kMaxValueBytes) + " bytes");
   const auto tag = static_cast<uint32_t>(h >> 32);
-  Shard& shard = shards_[h & (kShards - 1)];
-  std::lock_guard guard(shard.lock);
   size_t i = tag & shard.mask;
   for (;; i = (i + 1) & shard.mask) {
     const Shard::Slot slot = shard.slots[i];

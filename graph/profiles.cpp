@@ -5,6 +5,8 @@
 #include <tbb/parallel_sort.h>
 
 #include <algorithm>
+#include <atomic>
+#include <memory>
 
 #include "base/error.h"
 
@@ -28,14 +30,39 @@ Profiles Profiles::Build(std::span<const RecordId> component, std::span<const Pr
   });
   root_index = {};
 
-  // Members, grouped by profile, ascending within each.
-  p.member_begin_.assign(count + 1, 0);
-  for (size_t r = 0; r < n; ++r) ++p.member_begin_[p.index_of_[r] + 1];
-  for (size_t i = 0; i < count; ++i) p.member_begin_[i + 1] += p.member_begin_[i];
-  p.members_.resize(n);
+  // Members, grouped by profile, ascending within each: count, place, then sort the few
+  // profiles whose members were placed out of order by concurrent threads.
   {
-    std::vector<uint64_t> cursor(p.member_begin_.begin(), p.member_begin_.end() - 1);
-    for (size_t r = 0; r < n; ++r) p.members_[cursor[p.index_of_[r]]++] = static_cast<RecordId>(r);
+    auto sizes = std::make_unique<std::atomic<uint32_t>[]>(count);
+    tbb::parallel_for(tbb::blocked_range<size_t>(0, count, 1 << 16), [&](const auto& range) {
+      for (size_t i = range.begin(); i < range.end(); ++i) sizes[i].store(0, std::memory_order_relaxed);
+    });
+    tbb::parallel_for(tbb::blocked_range<size_t>(0, n, 1 << 14), [&](const auto& range) {
+      for (size_t r = range.begin(); r < range.end(); ++r) {
+        sizes[p.index_of_[r]].fetch_add(1, std::memory_order_relaxed);
+      }
+    });
+    p.member_begin_.resize(count + 1);
+    p.member_begin_[0] = 0;
+    for (size_t i = 0; i < count; ++i) {
+      p.member_begin_[i + 1] = p.member_begin_[i] + sizes[i].load(std::memory_order_relaxed);
+      sizes[i].store(0, std::memory_order_relaxed);  // now: members placed so far
+    }
+    p.members_.resize(n);
+    tbb::parallel_for(tbb::blocked_range<size_t>(0, n, 1 << 14), [&](const auto& range) {
+      for (size_t r = range.begin(); r < range.end(); ++r) {
+        const uint32_t i = p.index_of_[r];
+        p.members_[p.member_begin_[i] + sizes[i].fetch_add(1, std::memory_order_relaxed)] =
+            static_cast<RecordId>(r);
+      }
+    });
+    tbb::parallel_for(tbb::blocked_range<size_t>(0, count, 1 << 12), [&](const auto& range) {
+      for (size_t i = range.begin(); i < range.end(); ++i) {
+        auto* b = p.members_.data() + p.member_begin_[i];
+        auto* e = p.members_.data() + p.member_begin_[i + 1];
+        if (e - b > 1 && !std::is_sorted(b, e)) std::sort(b, e);
+      }
+    });
   }
 
   p.ids_.assign(count, kNoProfile);
@@ -118,8 +145,10 @@ Profiles Profiles::Build(std::span<const RecordId> component, std::span<const Pr
   p.next_free_ = next;
   p.by_id_.resize(count);
   for (uint32_t i = 0; i < count; ++i) p.by_id_[i] = i;
-  tbb::parallel_sort(p.by_id_.begin(), p.by_id_.end(),
-                     [&](uint32_t a, uint32_t b) { return p.ids_[a] < p.ids_[b]; });
+  if (!std::is_sorted(p.ids_.begin(), p.ids_.end())) {  // fresh ids are already in order
+    tbb::parallel_sort(p.by_id_.begin(), p.by_id_.end(),
+                       [&](uint32_t a, uint32_t b) { return p.ids_[a] < p.ids_[b]; });
+  }
   return p;
 }
 

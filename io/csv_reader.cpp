@@ -284,6 +284,7 @@ void CsvInput::ParseChunk(size_t chunk, const RowCallback& on_row,
     }
     on_row(RowView{row.line, values, raw});
   }
+  file_.Evict(span.begin, span.end - span.begin);  // views died with the callbacks
 }
 
 std::string TrimSpaces(std::string_view s) {
@@ -341,6 +342,7 @@ std::unique_ptr<ChunkedInput> OpenCsv(const std::string& path, const CsvOptions&
 
   std::vector<ChunkSpan> chunks = detail::SplitCsvChunks(
       bytes, scanner.position(), scanner.line(), grammar, target_chunk_bytes);
+  file.Evict(0, file.size());  // the scan touched every page; parsing brings back a chunk at a time
   return std::make_unique<CsvInput>(std::move(file), std::move(grammar), std::move(header),
                                     std::move(column_index), std::move(chunks));
 }

@@ -306,6 +306,7 @@ class JsonlInput final : public ChunkedInput {
         on_error(RowError{line, parser.error_field(), parser.error_reason(), raw});
       }
     }
+    file_.Evict(span.begin, span.end - span.begin);  // views died with the callbacks
   }
 
  private:
@@ -325,6 +326,7 @@ std::unique_ptr<ChunkedInput> OpenJsonl(const std::string& path,
   const std::string_view bytes = file.bytes();
   std::vector<ChunkSpan> chunks = detail::SplitLineChunks(
       bytes, detail::Utf8BomLength(bytes), 1, target_chunk_bytes);
+  file.Evict(0, file.size());  // the scan touched every page; parsing brings back a chunk at a time
   return std::make_unique<JsonlInput>(std::move(file), std::move(tree), columns.size(),
                                       std::move(chunks));
 }

@@ -236,40 +236,58 @@ LoadResult Load(const Config& config, Interner& interner, const LoadOptions& opt
     }
     total_bytes += inputs.back()->size_bytes();
   }
-  std::atomic<uint64_t> done_bytes{0};
+  // All chunks of all sources in one parallel loop: no idle core at the end of each source.
+  struct Work {
+    SourceId source;
+    size_t chunk;
+  };
+  std::vector<Work> work;
   for (SourceId s = 0; s < config.sources.size(); ++s) {
-    const auto start = std::chrono::steady_clock::now();
-    const ChunkedInput& input = *inputs[s];
-    std::vector<ChunkOutput> outs(input.chunk_count());
-    tbb::parallel_for(size_t{0}, input.chunk_count(), [&](size_t c) {
-      ChunkLoader loader(config, s, plans[s], norm, interner, options.keep_attributes, outs[c]);
-      input.ParseChunk(
-          c, [&](const RowView& row) { loader.OnRow(row); },
-          [&](const RowError& e) { loader.OnError(e); });
-      loader.Finish();
-      const uint64_t done = done_bytes.fetch_add(input.chunk_bytes(c)) + input.chunk_bytes(c);
-      if (options.progress) options.progress(done, total_bytes);
-    });
-    SourceStats st;
-    st.name = config.sources[s].name;
-    st.path = config.sources[s].path;
-    st.bytes = input.size_bytes();
-    std::vector<RecordBatch> batches;
-    batches.reserve(outs.size());
-    for (ChunkOutput& o : outs) {
-      st.records += o.batch.size();
-      st.rejected_rows += o.rejected_rows;
-      st.dropped_values += o.dropped_values;
-      st.skipped_events += o.skipped_events;
-      if (rejects && !o.rejects.empty()) std::fwrite(o.rejects.data(), 1, o.rejects.size(), rejects.get());
-      batches.push_back(std::move(o.batch));
-    }
-    outs.clear();
-    result.records.Append(std::move(batches));
-    st.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    result.sources.push_back(std::move(st));
-    inputs[s].reset();  // unmaps the file
+    for (size_t c = 0; c < inputs[s]->chunk_count(); ++c) work.push_back({s, c});
   }
+  std::vector<ChunkOutput> outs(work.size());
+  std::vector<double> cpu_seconds(work.size());
+  std::vector<uint64_t> inputs_bytes(work.size());
+  std::atomic<uint64_t> done_bytes{0};
+  tbb::parallel_for(size_t{0}, work.size(), [&](size_t w) {
+    const auto start = std::chrono::steady_clock::now();
+    const auto [s, c] = work[w];
+    const ChunkedInput& input = *inputs[s];
+    ChunkLoader loader(config, s, plans[s], norm, interner, options.keep_attributes, outs[w]);
+    input.ParseChunk(
+        c, [&](const RowView& row) { loader.OnRow(row); },
+        [&](const RowError& e) { loader.OnError(e); });
+    loader.Finish();
+    cpu_seconds[w] = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    inputs_bytes[w] = input.chunk_bytes(c);
+    const uint64_t done = done_bytes.fetch_add(inputs_bytes[w]) + inputs_bytes[w];
+    if (options.progress) options.progress(done, total_bytes);
+  });
+  inputs.clear();  // unmaps the files
+  result.sources.resize(config.sources.size());
+  for (SourceId s = 0; s < config.sources.size(); ++s) {
+    result.sources[s].name = config.sources[s].name;
+    result.sources[s].path = config.sources[s].path;
+  }
+  std::vector<RecordBatch> batches;
+  batches.reserve(outs.size());
+  for (size_t w = 0; w < work.size(); ++w) {
+    ChunkOutput& o = outs[w];
+    SourceStats& st = result.sources[work[w].source];
+    st.bytes += inputs_bytes[w];
+    st.records += o.batch.size();
+    st.rejected_rows += o.rejected_rows;
+    st.dropped_values += o.dropped_values;
+    st.skipped_events += o.skipped_events;
+    st.seconds += cpu_seconds[w];
+    if (rejects && !o.rejects.empty()) {
+      IDG_REQUIRE(std::fwrite(o.rejects.data(), 1, o.rejects.size(), rejects.get()) == o.rejects.size(),
+                  options.reject_path + ": write failed");
+    }
+    batches.push_back(std::move(o.batch));
+  }
+  outs.clear();
+  result.records.Append(std::move(batches));
   if (rejects) IDG_REQUIRE(std::fflush(rejects.get()) == 0, options.reject_path + ": write failed");
   return result;
 }

@@ -29,7 +29,7 @@ struct SourceStats {
   uint64_t rejected_rows = 0;   // malformed rows, missing required fields
   uint64_t dropped_values = 0;  // values that failed normalization; their rows loaded
   uint64_t skipped_events = 0;  // identify format: events of another type
-  double seconds = 0;
+  double seconds = 0;           // thread time spent parsing its chunks, summed over threads
 };
 
 struct LoadResult {

@@ -1,5 +1,7 @@
 #include "io/mapped_file.h"
 
+#include <algorithm>
+
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -66,6 +68,16 @@ void MappedFile::Release() noexcept {
   if (data_ != nullptr) ::munmap(const_cast<char*>(data_), size_);
   data_ = nullptr;
   size_ = 0;
+}
+
+void MappedFile::Evict(size_t offset, size_t length) const noexcept {
+  if (data_ == nullptr || offset >= size_) return;
+  const uintptr_t page = static_cast<uintptr_t>(sysconf(_SC_PAGESIZE));
+  const uintptr_t begin = reinterpret_cast<uintptr_t>(data_) + offset;
+  const uintptr_t end = begin + std::min(length, size_ - offset);
+  const uintptr_t first = (begin + page - 1) & ~(page - 1);
+  const uintptr_t last = end & ~(page - 1);
+  if (first < last) madvise(reinterpret_cast<void*>(first), last - first, MADV_DONTNEED);
 }
 
 }  // namespace idg::detail

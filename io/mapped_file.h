@@ -27,6 +27,11 @@ class MappedFile {
   size_t size() const { return size_; }
   const std::string& path() const { return path_; }
 
+  // Drops the pages of [offset, offset + length) from this process's memory (MADV_DONTNEED):
+  // they stay in the page cache and come back on the next access, with the same bytes. Bounds
+  // the resident size of a large input to what is being parsed. Thread-safe.
+  void Evict(size_t offset, size_t length) const noexcept;
+
  private:
   void Release() noexcept;
 

@@ -1,11 +1,14 @@
 #include "io/profile_files.h"
 
 #include <tbb/parallel_for.h>
+#include <tbb/parallel_pipeline.h>
+#include <tbb/task_arena.h>
 #include <tbb/parallel_sort.h>
 
 #include <charconv>
 #include <cstdio>
 #include <memory>
+#include <mutex>
 #include <atomic>
 #include <unordered_map>
 
@@ -39,39 +42,81 @@ std::string JoinKey(std::string_view source, std::string_view id) {
 
 }  // namespace
 
+namespace {
+
+// Writes `blocks` text blocks in order to `f`: a TBB pipeline formats blocks in parallel while
+// one thread writes finished ones, with a bounded number of buffers in flight that are reused
+// (no fresh pages to fault in per block). format(b, out) appends block b's text to `out`.
+template <typename Format>
+void WriteBlocks(FILE* f, const std::string& path, size_t blocks, Format format) {
+  struct Slot {
+    size_t block;
+    std::string* text;
+  };
+  const size_t tokens = 2 * tbb::this_task_arena::max_concurrency() + 2;
+  std::vector<std::string> buffers(tokens);
+  std::vector<std::string*> free_list;
+  for (auto& b : buffers) free_list.push_back(&b);
+  std::mutex free_mu;
+  size_t next = 0;
+  tbb::parallel_pipeline(
+      tokens,
+      tbb::make_filter<void, Slot>(tbb::filter_mode::serial_in_order,
+                                   [&](tbb::flow_control& fc) -> Slot {
+                                     if (next == blocks) {
+                                       fc.stop();
+                                       return {};
+                                     }
+                                     std::lock_guard lock(free_mu);
+                                     std::string* text = free_list.back();
+                                     free_list.pop_back();
+                                     return {next++, text};
+                                   }) &
+          tbb::make_filter<Slot, Slot>(tbb::filter_mode::parallel,
+                                       [&](Slot s) {
+                                         s.text->clear();
+                                         format(s.block, *s.text);
+                                         return s;
+                                       }) &
+          tbb::make_filter<Slot, void>(tbb::filter_mode::serial_in_order, [&](Slot s) {
+            IDG_REQUIRE(std::fwrite(s.text->data(), 1, s.text->size(), f) == s.text->size(),
+                        path + ": write failed");
+            std::lock_guard lock(free_mu);
+            free_list.push_back(s.text);
+          }));
+  IDG_REQUIRE(std::fflush(f) == 0, path + ": write failed");
+}
+
+}  // namespace
+
 void WriteProfiles(const std::string& path, const Config& config, const RecordStore& records,
                    const Profiles& profiles) {
   std::unique_ptr<FILE, int (*)(FILE*)> f(std::fopen(path.c_str(), "wb"), &std::fclose);
   IDG_REQUIRE(f != nullptr, path + ": cannot write the profiles file");
-  constexpr size_t kBlock = 1 << 18;  // records per formatted block
-  const size_t n = records.size();
-  const size_t blocks = (n + kBlock - 1) / kBlock;
   std::fputs("source,record_id,profile_id\n", f.get());
-  // Format a window of blocks in parallel, then write it in order: bounded memory.
-  const size_t window = 16;
-  for (size_t w = 0; w < blocks; w += window) {
-    const size_t end = std::min(blocks, w + window);
-    std::vector<std::string> text(end - w);
-    tbb::parallel_for(w, end, [&](size_t b) {
-      std::string& out = text[b - w];
-      out.reserve(kBlock * 32);
-      char num[24];
-      for (size_t i = b * kBlock; i < std::min(n, (b + 1) * kBlock); ++i) {
-        const auto r = static_cast<RecordId>(i);
-        AppendCsvField(out, config.sources[records.source(r)].name);
-        out += ',';
-        AppendCsvField(out, records.source_record_id(r));
-        out += ',';
-        auto [p, ec] = std::to_chars(num, num + sizeof num, profiles.profile_of(r));
-        out.append(num, p);
-        out += '\n';
-      }
-    });
-    for (const auto& t : text) {
-      IDG_REQUIRE(std::fwrite(t.data(), 1, t.size(), f.get()) == t.size(), path + ": write failed");
-    }
+  constexpr size_t kBlock = 1 << 16;  // records per formatted block
+  const size_t n = records.size();
+  // Source names, quoted once.
+  std::vector<std::string> names;
+  for (const auto& s : config.sources) {
+    names.emplace_back();
+    AppendCsvField(names.back(), s.name);
+    names.back() += ',';
   }
-  IDG_REQUIRE(std::fflush(f.get()) == 0, path + ": write failed");
+  WriteBlocks(f.get(), path, (n + kBlock - 1) / kBlock, [&](size_t b, std::string& out) {
+    char num[24];
+    const size_t end = std::min(n, (b + 1) * kBlock);
+    for (size_t i = b * kBlock; i < end; ++i) {
+      if (i + 16 < end) profiles.Prefetch(static_cast<RecordId>(i + 16));
+      const auto r = static_cast<RecordId>(i);
+      out += names[records.source(r)];
+      AppendCsvField(out, records.source_record_id(r));
+      out += ',';
+      auto [p, ec] = std::to_chars(num, num + sizeof num, profiles.profile_of(r));
+      out.append(num, p);
+      out += '\n';
+    }
+  });
 }
 
 void WriteGoldenRecords(const std::string& path, const Config& config, const RecordStore& records,
@@ -82,37 +127,26 @@ void WriteGoldenRecords(const std::string& path, const Config& config, const Rec
   for (const auto& a : config.attributes) header += "," + a.name;
   header += '\n';
   std::fputs(header.c_str(), f.get());
-  constexpr size_t kBlock = 1 << 16;  // profiles per formatted block
+  constexpr size_t kBlock = 1 << 14;  // profiles per formatted block
   const size_t n = profiles.size();
-  const size_t blocks = (n + kBlock - 1) / kBlock;
-  const size_t window = 16;
-  for (size_t w = 0; w < blocks; w += window) {
-    const size_t end = std::min(blocks, w + window);
-    std::vector<std::string> text(end - w);
-    tbb::parallel_for(w, end, [&](size_t b) {
-      std::string& out = text[b - w];
-      std::vector<std::string_view> values(config.attributes.size());
-      for (size_t i = b * kBlock; i < std::min(n, (b + 1) * kBlock); ++i) {
-        const auto index = static_cast<uint32_t>(i);
-        std::fill(values.begin(), values.end(), std::string_view());
-        for (const GoldenField& g : GoldenRecord(config, records, profiles.members(index))) {
-          values[g.attr] = g.value;
-        }
-        out += std::to_string(profiles.id(index));
-        out += ',';
-        out += std::to_string(profiles.members(index).size());
-        for (std::string_view v : values) {
-          out += ',';
-          AppendCsvField(out, v);
-        }
-        out += '\n';
+  WriteBlocks(f.get(), path, (n + kBlock - 1) / kBlock, [&](size_t b, std::string& out) {
+    std::vector<std::string_view> values(config.attributes.size());
+    for (size_t i = b * kBlock; i < std::min(n, (b + 1) * kBlock); ++i) {
+      const auto index = static_cast<uint32_t>(i);
+      std::fill(values.begin(), values.end(), std::string_view());
+      for (const GoldenField& g : GoldenRecord(config, records, profiles.members(index))) {
+        values[g.attr] = g.value;
       }
-    });
-    for (const auto& t : text) {
-      IDG_REQUIRE(std::fwrite(t.data(), 1, t.size(), f.get()) == t.size(), path + ": write failed");
+      out += std::to_string(profiles.id(index));
+      out += ',';
+      out += std::to_string(profiles.members(index).size());
+      for (std::string_view v : values) {
+        out += ',';
+        AppendCsvField(out, v);
+      }
+      out += '\n';
     }
-  }
-  IDG_REQUIRE(std::fflush(f.get()) == 0, path + ": write failed");
+  });
 }
 
 LabelTable ReadLabels(const std::string& path, const LabelColumns& cols) {

@@ -67,7 +67,7 @@ std::string SummaryText(const ResolvedGraph& g, size_t top) {
   o += Format("resolved %s records from %zu sources in %.2f s (peak memory %.0f MiB)\n\n",
               Thousands(TotalRecords(g)).c_str(), g.sources.size(), g.seconds, Mib(g.peak_rss_bytes));
   o += Format("  %-12s %12s %10s %10s %10s %9s %8s\n", "source", "records", "rejected", "dropped",
-              "skipped", "MiB", "seconds");
+              "skipped", "MiB", "cpu s");
   for (const auto& s : g.sources) {
     o += Format("  %-12s %12s %10s %10s %10s %9.1f %8.2f\n", s.name.c_str(),
                 Thousands(s.records).c_str(), Thousands(s.rejected_rows).c_str(),
