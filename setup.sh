@@ -29,10 +29,14 @@ JOBS=${JOBS:-$(nproc)}
 WERROR=OFF
 [ "${CI:-}" = "true" ] && WERROR=ON
 
-build() {  # build DIR [cmake args...]
+build() {  # build DIR [cmake -D args...] [--target T]
   local dir=$1; shift
-  cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=Release -DIDG_WERROR=$WERROR "$@" >/dev/null
-  cmake --build "$dir" -j "$JOBS"
+  local defs=() target=()
+  while [ $# -gt 0 ]; do
+    if [ "$1" = "--target" ]; then target=(--target "$2"); shift 2; else defs+=("$1"); shift; fi
+  done
+  cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=Release -DIDG_WERROR=$WERROR "${defs[@]}" >/dev/null
+  cmake --build "$dir" -j "$JOBS" "${target[@]}"
 }
 
 cmd=${1:-demo}
@@ -40,21 +44,21 @@ cmd=${1:-demo}
 install_missing
 case "$cmd" in
   build)
-    build build
+    build build -DIDG_BUILD_TESTS=ON -DIDG_BUILD_BENCH=ON
     ;;
   demo)
     build build -DIDG_BUILD_TESTS=OFF -DIDG_BUILD_BENCH=OFF
     ./build/cli/idgraph demo "$@"
     ;;
   test)
-    build build
-    ctest --test-dir build --output-on-failure -j "$JOBS"
-    # The lock-free union-find and the resolver again under the thread sanitizer.
-    cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DIDG_SANITIZE=thread \
-      -DIDG_ENABLE_CUDA=OFF -DIDG_BUILD_BENCH=OFF -DIDG_WERROR=$WERROR >/dev/null
-    cmake --build build-tsan -j "$JOBS" --target graph_tests
+    build build -DIDG_BUILD_TESTS=ON -DIDG_BUILD_BENCH=ON
+    # The lock-free union-find, the interner and the resolver again under the thread sanitizer.
+    build build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DIDG_SANITIZE=thread \
+      -DIDG_ENABLE_CUDA=OFF -DIDG_BUILD_TESTS=ON -DIDG_BUILD_BENCH=OFF --target graph_tests
     TSAN_OPTIONS="halt_on_error=1 suppressions=$PWD/tests/tsan.supp" \
-      ./build-tsan/tests/graph_tests --gtest_filter='UnionFind*:Resolver*'
+      ctest --test-dir build-tsan --output-on-failure -j "$JOBS" -R '^(UnionFind|Interner|Resolver)\.'
+    # Every suite; its summary is the last line.
+    ctest --test-dir build --output-on-failure -j "$JOBS"
     ;;
   *)
     echo "usage: ./setup.sh demo|test|build" >&2
