@@ -16,7 +16,7 @@ int Main(int argc, char** argv) {
   app.require_subcommand(1);
   GlobalOptions global;
   int threads = 0;
-  app.add_option("--threads", threads, "worker threads (default: all cores)")->check(CLI::NonNegativeNumber);
+  app.add_option("--threads", threads, "worker threads (default: all cores)")->check(CLI::Range(0, 1 << 16));
   app.add_flag("-q,--quiet", global.quiet, "no progress bar");
 
   GenCommand gen;

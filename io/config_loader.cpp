@@ -51,7 +51,7 @@ class Reader {
   }
 
   bool Bool(const toml::node& n, const std::string& key) const {
-    auto v = n.value<bool>();
+    auto v = n.value_exact<bool>();  // value<bool>() would also take integers
     if (!v) Fail(&n, key, "expected true or false");
     return *v;
   }
@@ -175,6 +175,7 @@ Config ParseConfig(std::string_view toml_text, const std::string& origin,
     junk_raw.push_back({k.junk, t.get("junk")});
     c.kinds.push_back(std::move(k));
   }
+  if (c.kinds.empty()) rd.Fail(kinds, "kinds", "empty: declare at least one identifier kind");
   IDG_REQUIRE(c.kinds.size() < 65535, origin + ": too many identifier kinds");
 
   if (const toml::node* attrs = root.get("attributes")) {

@@ -79,16 +79,16 @@ class ChunkLoader {
         norm_(norm), interner_(interner), keep_attributes_(keep_attributes), out_(out) {}
 
   void OnRow(const RowView& row) {
+    if (plan_.type >= 0 && row.values[plan_.type] != "identify") {
+      ++out_.skipped_events;  // other event types carry no identity; not an error
+      return;
+    }
     const std::string_view id = row.values[plan_.id];
     if (!Present(id)) return RejectRow(row, src_.id_column, "missing source record id");
     for (size_t i = 0; i < plan_.required.size(); ++i) {
       if (!Present(row.values[plan_.required[i]])) {
         return RejectRow(row, src_.required[i], "missing required field");
       }
-    }
-    if (plan_.type >= 0 && row.values[plan_.type] != "identify") {
-      ++out_.skipped_events;
-      return;
     }
     int64_t ts = 0;
     if (plan_.timestamp >= 0 && Present(row.values[plan_.timestamp])) {

@@ -33,6 +33,13 @@ void AppendCsvField(std::string& out, std::string_view v) {
   out += '"';
 }
 
+// Record ids are trimmed at load; files joined onto them are trimmed the same way.
+std::string_view TrimSpace(std::string_view v) {
+  const size_t b = v.find_first_not_of(" \t\r\n");
+  if (b == std::string_view::npos) return v.substr(0, 0);
+  return v.substr(b, v.find_last_not_of(" \t\r\n") - b + 1);
+}
+
 std::string JoinKey(std::string_view source, std::string_view id) {
   std::string k(source);
   k += '\x1f';
@@ -162,7 +169,7 @@ LabelTable ReadLabels(const std::string& path, const LabelColumns& cols) {
     input->ParseChunk(
         c,
         [&](const RowView& row) {
-          std::string_view id = row.values[0], label = row.values[1];
+          std::string_view id = TrimSpace(row.values[0]), label = TrimSpace(row.values[1]);
           std::string_view source = cols.source.empty() ? std::string_view(cols.fixed_source)
                                                         : row.values[2];
           if (id.empty() || label.empty() || source.data() == nullptr) {
@@ -235,7 +242,7 @@ void ForEachKnownRow(const std::string& path, const LabelColumns& cols, const Co
         [&](const RowView& row) {
           auto source = cols.source.empty() ? fixed : config.FindSource(row.values[2]);
           if (!source) return;
-          if (auto r = keys.Find(*source, row.values[0])) fn(*r, row.values[1]);
+          if (auto r = keys.Find(*source, TrimSpace(row.values[0]))) fn(*r, row.values[1]);
         },
         [](const RowError&) {});
   });
@@ -250,7 +257,8 @@ std::vector<ProfileId> ReadPreviousProfiles(const std::string& path, const Confi
   ForEachKnownRow(path, LabelColumns{}, config, records, [&](RecordId r, std::string_view v) {
     ProfileId id = 0;
     if (std::from_chars(v.data(), v.data() + v.size(), id).ec != std::errc()) return;
-    previous[r] = id;  // each key appears once in a profiles file
+    // A key repeated in the file (duplicate record ids in a source): any of its ids will do.
+    std::atomic_ref<ProfileId>(previous[r]).store(id, std::memory_order_relaxed);
     found.fetch_add(1, std::memory_order_relaxed);
   });
   if (matched) *matched = found.load();
