@@ -63,7 +63,7 @@ struct alignas(64) Interner::Shard {
       offset = blocks.size() == 1 ? 8 : 0;  // handle 0 means empty
     }
     char* at = blocks.back().get() + offset;
-    new (at) Entry{id, {count}, kind, static_cast<uint16_t>(value.size())};
+    new (at) Entry{id, count, kind, static_cast<uint16_t>(value.size())};
     std::memcpy(at + sizeof(Entry), value.data(), value.size());
     const auto handle = static_cast<uint32_t>(((blocks.size() - 1) << (kBlockBits - 3)) | (offset >> 3));
     offset += bytes;
@@ -89,6 +89,15 @@ struct alignas(64) Interner::Shard {
 Interner::Interner() : shards_(new Shard[kShards]) {}
 Interner::~Interner() = default;
 
+void Interner::Reserve(size_t distinct) {
+  const size_t per_shard = distinct / kShards + 1;
+  size_t size = kInitialSlots;
+  while (10 * per_shard > 7 * size) size *= 2;
+  for (size_t s = 0; s < kShards; ++s) {
+    while (shards_[s].mask + 1 < size) shards_[s].Grow();
+  }
+}
+
 uint64_t Interner::Hash(KindId kind, std::string_view value) {
   return XXH3_64bits_withSeed(value.data(), value.size(), kind);
 }
@@ -99,14 +108,24 @@ IdentifierId Interner::Intern(KindId kind, std::string_view value, bool count) {
 
 void Interner::InternBatch(std::span<const Key> keys, std::span<IdentifierId> ids) {
   IDG_ASSERT(keys.size() == ids.size());
-  // Partition the keys by shard, then take each shard's lock once for all of its keys: one
-  // shard's slots and entries are small enough to stay in cache while its keys are looked up,
-  // where key-by-key lookups would miss on nearly every slot of a large table.
+  // Partition the keys by shard (copying them, so that each shard's run is read in order),
+  // then take each shard's lock once for all of its keys, prefetching table lines ahead. New
+  // identifiers of a run get their ids in one reservation at its end: a locked add per new
+  // key would drain the memory pipeline that the prefetches fill.
+  struct Item {
+    uint64_t hash;
+    const char* data;
+    uint32_t size;
+    KindId kind;
+    uint32_t index;  // into keys and ids
+  };
+  constexpr IdentifierId kPending = IdentifierId{1} << 31;
   const size_t n = keys.size();
   thread_local std::vector<uint64_t> hashes;
-  thread_local std::vector<uint32_t> order;
+  thread_local std::vector<Item> items;
+  thread_local std::vector<Entry*> fresh;
   hashes.resize(n);
-  order.resize(n);
+  items.resize(n);
   std::array<uint32_t, kShards + 1> start{};
   for (size_t i = 0; i < n; ++i) {
     hashes[i] = Hash(keys[i].kind, keys[i].value);
@@ -115,7 +134,11 @@ void Interner::InternBatch(std::span<const Key> keys, std::span<IdentifierId> id
   for (size_t s = 0; s < kShards; ++s) start[s + 1] += start[s];
   std::array<uint32_t, kShards> cursor;
   std::copy(start.begin(), start.end() - 1, cursor.begin());
-  for (size_t i = 0; i < n; ++i) order[cursor[hashes[i] & (kShards - 1)]++] = static_cast<uint32_t>(i);
+  for (size_t i = 0; i < n; ++i) {
+    items[cursor[hashes[i] & (kShards - 1)]++] = {hashes[i], keys[i].value.data(),
+                                                  static_cast<uint32_t>(keys[i].value.size()),
+                                                  keys[i].kind, static_cast<uint32_t>(i)};
+  }
   // Threads start at different shards so that they rarely wait on each other's locks.
   const size_t first = (reinterpret_cast<uintptr_t>(keys.data()) >> 6) & (kShards - 1);
   for (size_t k = 0; k < kShards; ++k) {
@@ -123,9 +146,41 @@ void Interner::InternBatch(std::span<const Key> keys, std::span<IdentifierId> id
     if (start[s] == start[s + 1]) continue;
     Shard& shard = shards_[s];
     std::lock_guard guard(shard.lock);
-    for (uint32_t j = start[s]; j < start[s + 1]; ++j) {
-      const uint32_t i = order[j];
-      ids[i] = InternLocked(shard, keys[i].kind, keys[i].value, hashes[i], true);
+    fresh.clear();
+    // Two-stage prefetch: the slot of the key kAhead on, then the entry of the key half as far
+    // on, whose slot has arrived by now. The table is ours while the lock is held.
+    constexpr uint32_t kAhead = 8;
+    const uint32_t end = start[s + 1];
+    for (uint32_t j = start[s]; j < end; ++j) {
+      if (j + kAhead < end) {
+        __builtin_prefetch(&shard.slots[(items[j + kAhead].hash >> 32) & shard.mask]);
+      }
+      if (j + kAhead / 2 < end) {
+        const uint64_t h = items[j + kAhead / 2].hash;
+        const Shard::Slot slot = shard.slots[(h >> 32) & shard.mask];
+        if (slot.handle != 0 && slot.tag == static_cast<uint32_t>(h >> 32)) {
+          __builtin_prefetch(shard.At(slot.handle));
+        }
+      }
+      const Item& it = items[j];
+      bool inserted = false;
+      Entry* e = FindOrInsertLocked(shard, it.kind, std::string_view(it.data, it.size), it.hash,
+                                    &inserted);
+      if (inserted) {
+        e->id = kPending | static_cast<IdentifierId>(fresh.size());
+        fresh.push_back(e);
+      }
+      ++e->count;
+      ids[it.index] = e->id;
+    }
+    if (fresh.empty()) continue;
+    const IdentifierId base = next_id_.fetch_add(static_cast<uint32_t>(fresh.size()));
+    IDG_REQUIRE(base < kPending && base + fresh.size() < kPending,
+                "more than 2^31 distinct identifiers");
+    for (size_t f = 0; f < fresh.size(); ++f) Publish(fresh[f], base + static_cast<IdentifierId>(f));
+    for (uint32_t j = start[s]; j < end; ++j) {
+      IdentifierId& id = ids[items[j].index];
+      if (id & kPending) id = base + (id & ~kPending);
     }
   }
 }
@@ -133,11 +188,22 @@ void Interner::InternBatch(std::span<const Key> keys, std::span<IdentifierId> id
 IdentifierId Interner::InternHashed(KindId kind, std::string_view value, uint64_t h, bool count) {
   Shard& shard = shards_[h & (kShards - 1)];
   std::lock_guard guard(shard.lock);
-  return InternLocked(shard, kind, value, h, count);
+  bool inserted = false;
+  Entry* e = FindOrInsertLocked(shard, kind, value, h, &inserted);
+  if (inserted) Publish(e, next_id_.fetch_add(1));
+  IDG_REQUIRE(e->id != kNoIdentifier, "more than 2^32-1 distinct identifiers");
+  if (count) ++e->count;
+  return e->id;
 }
 
-IdentifierId Interner::InternLocked(Shard& shard, KindId kind, std::string_view value, uint64_t h,
-                                   bool count) {
+void Interner::Publish(Entry* e, IdentifierId id) {
+  e->id = id;
+  entries_.Ensure(id);
+  entries_[id] = e;
+}
+
+Interner::Entry* Interner::FindOrInsertLocked(Shard& shard, KindId kind, std::string_view value,
+                                              uint64_t h, bool* inserted) {
   IDG_REQUIRE(value.size() <= kMaxValueBytes,
               "identifier value longer than " + std::to_string(kMaxValueBytes) + " bytes");
   const auto tag = static_cast<uint32_t>(h >> 32);
@@ -148,15 +214,11 @@ IdentifierId Interner::InternLocked(Shard& shard, KindId kind, std::string_view 
     if (slot.tag != tag) continue;
     Entry* e = shard.At(slot.handle);
     if (e->kind == kind && e->value() == value) {
-      if (count) e->count.fetch_add(1, std::memory_order_relaxed);
-      return e->id;
+      *inserted = false;
+      return e;
     }
   }
-  const IdentifierId id = next_id_.fetch_add(1, std::memory_order_acq_rel);
-  IDG_REQUIRE(id != kNoIdentifier, "more than 2^32-1 distinct identifiers");
-  const uint32_t handle = shard.NewEntry(id, kind, value, count ? 1 : 0);
-  entries_.Ensure(id);
-  entries_[id] = shard.At(handle);
+  const uint32_t handle = shard.NewEntry(kNoIdentifier, kind, value, 0);
   if (shard.Full()) {
     shard.Grow();
     i = tag & shard.mask;
@@ -164,7 +226,8 @@ IdentifierId Interner::InternLocked(Shard& shard, KindId kind, std::string_view 
   }
   shard.slots[i] = {tag, handle};
   ++shard.used;
-  return id;
+  *inserted = true;
+  return shard.At(handle);
 }
 
 std::optional<IdentifierId> Interner::Find(KindId kind, std::string_view value) const {

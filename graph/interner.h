@@ -45,6 +45,10 @@ class Interner {
   // Thread-safe.
   void InternBatch(std::span<const Key> keys, std::span<IdentifierId> ids);
 
+  // Sizes the table for about `distinct` identifiers, so that loading does not rehash as it
+  // grows. Call before interning starts; not thread-safe.
+  void Reserve(size_t distinct);
+
   // The id of (kind, value) if interned. Thread-safe with Intern.
   std::optional<IdentifierId> Find(KindId kind, std::string_view value) const;
 
@@ -53,20 +57,16 @@ class Interner {
   // Per-id data, valid for id < size() once the Intern that made it has returned.
   KindId kind(IdentifierId id) const { return entries_[id]->kind; }
   std::string_view value(IdentifierId id) const { return entries_[id]->value(); }
-  // Number of records holding the identifier (as counted by Intern and AddCount).
-  uint32_t count(IdentifierId id) const {
-    return entries_[id]->count.load(std::memory_order_relaxed);
-  }
-  void AddCount(IdentifierId id, int32_t delta) {
-    entries_[id]->count.fetch_add(static_cast<uint32_t>(delta), std::memory_order_relaxed);
-  }
+  // Number of records holding the identifier, as counted by Intern. Read it once interning
+  // has finished (counts change under the shard locks while it runs).
+  uint32_t count(IdentifierId id) const { return entries_[id]->count; }
 
   size_t bytes_reserved() const;
 
  private:
   struct Entry {  // followed by `size` bytes of value, in a shard arena; 8-byte aligned
-    IdentifierId id;
-    std::atomic<uint32_t> count;
+    IdentifierId id;  // kPending | k while a batch holds the shard, see InternBatch
+    uint32_t count;
     KindId kind;
     uint16_t size;
     std::string_view value() const { return {reinterpret_cast<const char*>(this + 1), size}; }
@@ -74,9 +74,12 @@ class Interner {
   struct Shard;
   static uint64_t Hash(KindId kind, std::string_view value);
   IdentifierId InternHashed(KindId kind, std::string_view value, uint64_t hash, bool count);
-  // The caller holds shard's lock.
-  IdentifierId InternLocked(Shard& shard, KindId kind, std::string_view value, uint64_t hash,
-                            bool count);
+  // The caller holds shard's lock. Returns the entry; `inserted` says whether it is new, in
+  // which case its id is not set yet.
+  Entry* FindOrInsertLocked(Shard& shard, KindId kind, std::string_view value, uint64_t hash,
+                            bool* inserted);
+  // Gives `e` the id `id`. The caller holds the lock of e's shard.
+  void Publish(Entry* e, IdentifierId id);
 
   std::unique_ptr<Shard[]> shards_;
   std::atomic<uint32_t> next_id_{0};
