@@ -7,6 +7,7 @@
 
 #include <charconv>
 #include <cstdio>
+#include <cstring>
 #include <memory>
 #include <mutex>
 #include <atomic>
@@ -111,18 +112,34 @@ void WriteProfiles(const std::string& path, const Config& config, const RecordSt
     names.back() += ',';
   }
   WriteBlocks(f.get(), path, (n + kBlock - 1) / kBlock, [&](size_t b, std::string& out) {
-    char num[24];
     const size_t end = std::min(n, (b + 1) * kBlock);
+    // Formatted straight into the buffer: a line is the source, the id and up to 20 digits.
+    size_t used = 0;
     for (size_t i = b * kBlock; i < end; ++i) {
       if (i + 16 < end) profiles.Prefetch(static_cast<RecordId>(i + 16));
       const auto r = static_cast<RecordId>(i);
-      out += names[records.source(r)];
-      AppendCsvField(out, records.source_record_id(r));
-      out += ',';
-      auto [p, ec] = std::to_chars(num, num + sizeof num, profiles.profile_of(r));
-      out.append(num, p);
-      out += '\n';
+      const std::string& name = names[records.source(r)];
+      const std::string_view id = records.source_record_id(r);
+      const size_t worst = name.size() + 2 * id.size() + 2 + 24;
+      if (out.size() < used + worst) out.resize(std::max(2 * out.size(), used + worst));
+      char* p = out.data() + used;
+      std::memcpy(p, name.data(), name.size());
+      p += name.size();
+      if (id.find_first_of(",\"\r\n") == std::string_view::npos) {
+        std::memcpy(p, id.data(), id.size());
+        p += id.size();
+      } else {
+        std::string quoted;
+        AppendCsvField(quoted, id);
+        std::memcpy(p, quoted.data(), quoted.size());
+        p += quoted.size();
+      }
+      *p++ = ',';
+      p = std::to_chars(p, p + 20, profiles.profile_of(r)).ptr;
+      *p++ = '\n';
+      used = static_cast<size_t>(p - out.data());
     }
+    out.resize(used);
   });
 }
 
