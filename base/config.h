@@ -70,6 +70,52 @@ struct SourceConfig {
   int priority = 0;  // lower wins under source-priority survivorship (order in config)
 };
 
+// How a blocking key is made from an attribute value (match/blocking.h).
+enum class KeyTransform : uint8_t {
+  kExact,    // the value itself
+  kPrefix,   // its first `length` bytes
+  kSoundex,  // its Soundex code (names)
+  kYear,     // the first four bytes of an ISO date
+};
+
+// How two attribute values are compared into levels (match/comparison.h).
+enum class CompareMethod : uint8_t {
+  kExact,        // exact or else
+  kJaroWinkler,  // similarity thresholds
+  kLevenshtein,  // distance thresholds
+  kOsa,          // optimal string alignment distance thresholds
+  kJaccard,      // bigram Jaccard similarity thresholds
+  kDateDays,     // ISO dates: distance thresholds in days
+  kNumeric,      // numbers: absolute difference thresholds
+};
+
+// Probabilistic matching: blocking rules, comparisons, and the link threshold.
+struct MatchingConfig {
+  struct Part {
+    AttrId attr;
+    KeyTransform transform = KeyTransform::kExact;
+    uint8_t length = 0;  // for kPrefix
+  };
+  struct Rule {
+    std::string name;  // as written in the config
+    std::vector<Part> parts;
+  };
+  struct Comparison {
+    AttrId attr;
+    CompareMethod method = CompareMethod::kJaroWinkler;
+    std::vector<float> thresholds;
+    bool term_frequency = false;  // exact agreement on a rare value weighs more
+  };
+  bool enabled = false;
+  double threshold = 0.5;          // match probability at or above which a pair links
+  uint32_t max_block_size = 500;   // larger blocks are skipped and counted
+  uint64_t random_pairs = 1000000; // sampled to estimate u
+  uint64_t seed = 42;
+  int em_iterations = 100;
+  std::vector<Rule> blocking;
+  std::vector<Comparison> comparisons;
+};
+
 struct EngineConfig {
   std::string default_region = "US";  // for phones without a country code
   DateOrder date_order = DateOrder::kMDY;
@@ -80,6 +126,7 @@ struct Config {
   std::vector<KindConfig> kinds;
   std::vector<AttributeConfig> attributes;
   std::vector<SourceConfig> sources;
+  MatchingConfig matching;
 
   std::optional<KindId> FindKind(std::string_view name) const;
   std::optional<AttrId> FindAttribute(std::string_view name) const;

@@ -34,6 +34,7 @@ int Main(int argc, char** argv) {
   resolve_cmd->add_option("--rejects", resolve.rejects, "file for rejected rows and values")->capture_default_str();
   resolve_cmd->add_option("--summary-json", resolve.summary_json, "also write the summary as JSON");
   resolve_cmd->add_option("--golden", resolve.golden, "also write one golden record per profile");
+  resolve_cmd->add_option("-m,--model", resolve.model, "matching model from `idgraph train` (default: train on these records)")->check(CLI::ExistingFile);
 
   EvalCommand eval;
   auto* eval_cmd = app.add_subcommand("eval", "pairwise precision, recall and F1 against truth");
@@ -44,7 +45,20 @@ int Main(int argc, char** argv) {
   eval_cmd->add_option("--truth-id-column", eval.truth_id_column, "column with the source record id")->capture_default_str();
   eval_cmd->add_option("--truth-label-column", eval.truth_label_column, "column with the true cluster")->capture_default_str();
   eval_cmd->add_option("--truth-delimiter", eval.truth_delimiter, "field delimiter of the truth file")->capture_default_str();
+  eval_cmd->add_option("--truth-label-pattern", eval.truth_label_pattern, "regex whose first group is the label (e.g. 'rec-(\\d+)')");
   eval_cmd->add_option("--json", eval.json, "also write the metrics as JSON");
+
+  TrainCommand train;
+  auto* train_cmd = app.add_subcommand("train", "fit a probabilistic matching model (Fellegi-Sunter, EM) and save it");
+  train_cmd->add_option("-c,--config", train.config, "TOML config with a [matching] section")->required()->check(CLI::ExistingFile);
+  train_cmd->add_option("-i,--input", train.inputs, "override a source's path: SOURCE=PATH");
+  train_cmd->add_option("-o,--out", train.out, "model file (JSON)")->capture_default_str();
+
+  ModelShowCommand model_show;
+  auto* model_cmd = app.add_subcommand("model", "inspect a trained model");
+  auto* model_show_cmd = model_cmd->add_subcommand("show", "m, u and weight per comparison and level");
+  model_show_cmd->add_option("model", model_show.model, "model file")->required()->check(CLI::ExistingFile);
+  model_cmd->require_subcommand(1);
 
   DemoCommand demo;
   auto* demo_cmd = app.add_subcommand("demo", "generate data, resolve, evaluate, and report");
@@ -67,6 +81,8 @@ int Main(int argc, char** argv) {
     if (*resolve_cmd) return RunResolve(global, resolve);
     if (*eval_cmd) return RunEval(global, eval);
     if (*demo_cmd) return RunDemo(global, demo);
+    if (*train_cmd) return RunTrain(global, train);
+    if (*model_show_cmd) return RunModelShow(global, model_show);
   } catch (const Error& e) {
     std::fprintf(stderr, "idgraph: error: %s\n", e.what());
     return 1;

@@ -9,6 +9,7 @@
 #include "gen/generator.h"
 #include "io/config_loader.h"
 #include "io/job.h"
+#include "io/model_file.h"
 #include "io/profile_files.h"
 #include "io/report.h"
 #include "match/eval.h"
@@ -61,6 +62,7 @@ int RunResolve(const GlobalOptions& g, const ResolveCommand& c) {
   job.previous_path = c.previous;
   job.reject_path = c.rejects;
   job.golden_path = c.golden;
+  job.model_path = c.model;
   job.keep_attributes = false;  // only golden records need them
   Progress progress(!g.quiet);
   job.progress = [&](const char* stage, uint64_t done, uint64_t total) {
@@ -85,6 +87,7 @@ int RunEval(const GlobalOptions&, const EvalCommand& c) {
   truth_cols.id = c.truth_id_column;
   truth_cols.label = c.truth_label_column;
   truth_cols.delimiter = c.truth_delimiter;
+  truth_cols.label_pattern = c.truth_label_pattern;
   LabelTable truth = ReadLabels(c.truth, truth_cols);
   JoinedLabels joined = JoinLabels(predicted, truth);
   IDG_REQUIRE(!joined.a.empty(), "no record of " + c.profiles + " is named in " + c.truth +
@@ -96,6 +99,36 @@ int RunEval(const GlobalOptions&, const EvalCommand& c) {
                 Thousands(joined.a_only).c_str(), Thousands(joined.b_only).c_str());
   }
   if (!c.json.empty()) WriteText(c.json, MetricsJson(m));
+  return 0;
+}
+
+int RunTrain(const GlobalOptions& g, const TrainCommand& c) {
+  Config config = LoadConfig(c.config);
+  ApplyInputs(config, c.inputs);
+  Progress progress(!g.quiet);
+  TrainedModel t = RunTrainJob(config, [&](const char* stage, uint64_t done, uint64_t total) {
+    progress.Update(stage, done, total);
+  });
+  progress.Clear();
+  SaveModel(c.out, t.model);
+  uint64_t skipped = 0;
+  for (const auto& b : t.stats.blocking) skipped += b.skipped_pairs;
+  std::printf("trained on %s records in %.2f s: u from %s random pairs, m and prior by EM over "
+              "%s candidate pairs (%d iterations%s); %s pairs in oversized blocks skipped\n\n",
+              Thousands(t.records).c_str(), t.seconds, Thousands(t.stats.random_pairs).c_str(),
+              Thousands(t.stats.candidate_pairs).c_str(), t.stats.em_iterations,
+              t.stats.em_converged ? ", converged" : ", not converged", Thousands(skipped).c_str());
+  for (const auto& b : t.stats.blocking) {
+    std::printf("  blocking %-40s %12s pairs (%s already found by an earlier rule), largest block %s\n",
+                b.rule.c_str(), Thousands(b.pairs).c_str(), Thousands(b.duplicate_pairs).c_str(),
+                Thousands(b.largest_block).c_str());
+  }
+  std::printf("\n%s\nmodel written to %s\n", ModelText(t.model).c_str(), c.out.c_str());
+  return 0;
+}
+
+int RunModelShow(const GlobalOptions&, const ModelShowCommand& c) {
+  std::fputs(ModelText(LoadModel(c.model)).c_str(), stdout);
   return 0;
 }
 

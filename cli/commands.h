@@ -26,6 +26,7 @@ struct ResolveCommand {
   std::string rejects = "rejects.tsv";
   std::string summary_json;
   std::string golden;
+  std::string model;  // trained model; empty: train on these records when matching is configured
 };
 
 struct EvalCommand {
@@ -36,7 +37,18 @@ struct EvalCommand {
   std::string truth_id_column = "record_id";
   std::string truth_label_column = "entity";
   std::string truth_delimiter = ",";
+  std::string truth_label_pattern;  // regex; the first group of a match is the label
   std::string json;
+};
+
+struct TrainCommand {
+  std::string config;
+  std::vector<std::string> inputs;
+  std::string out = "model.json";
+};
+
+struct ModelShowCommand {
+  std::string model;
 };
 
 struct DemoCommand {
@@ -49,5 +61,7 @@ int RunGen(const GlobalOptions& g, const GenCommand& c);
 int RunResolve(const GlobalOptions& g, const ResolveCommand& c);
 int RunEval(const GlobalOptions& g, const EvalCommand& c);
 int RunDemo(const GlobalOptions& g, const DemoCommand& c);
+int RunTrain(const GlobalOptions& g, const TrainCommand& c);
+int RunModelShow(const GlobalOptions& g, const ModelShowCommand& c);
 
 }  // namespace idg::cli

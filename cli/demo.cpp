@@ -53,7 +53,7 @@ int RunDemo(const GlobalOptions& g, const DemoCommand& c) {
   std::fputs(SummaryText(*graph, 5).c_str(), stdout);
 
   const auto truth = ReadTruthLabels((std::filesystem::path(c.dir) / "truth.csv").string(),
-                                     LabelColumns{"source", "record_id", "entity", "", ","},
+                                     LabelColumns{"source", "record_id", "entity", "", ",", ""},
                                      graph->config, graph->records);
   std::vector<uint64_t> predicted, actual;
   for (RecordId r = 0; r < graph->records.size(); ++r) {

@@ -57,7 +57,9 @@ class ComponentResolver {
                     const std::vector<uint8_t>& flags)
       : config_(config), records_(records), interner_(interner), flags_(flags) {}
 
-  void Run(std::span<const RecordId> members, UnionFind& uf, std::vector<IdentifierId>& refused) {
+  // `links`: the fuzzy links inside this component.
+  void Run(std::span<const RecordId> members, std::span<const FuzzyLink> links, UnionFind& uf,
+           std::vector<IdentifierId>& refused, uint64_t& refused_links) {
     const uint32_t s = static_cast<uint32_t>(members.size());
     parent_.resize(s);
     std::iota(parent_.begin(), parent_.end(), 0u);
@@ -98,6 +100,26 @@ class ComponentResolver {
         Link(occurrences_[g.begin].second, occurrences_[i].second);
       }
     }
+    // Fuzzy links last, strongest first; ties in a content order (source, then record id).
+    auto key = [&](RecordId r) {
+      return std::make_pair(records_.source(r), records_.source_record_id(r));
+    };
+    link_order_.assign(links.begin(), links.end());
+    std::sort(link_order_.begin(), link_order_.end(), [&](const FuzzyLink& x, const FuzzyLink& y) {
+      if (x.score != y.score) return x.score > y.score;
+      const auto xa = std::min(key(x.a), key(x.b)), ya = std::min(key(y.a), key(y.b));
+      if (xa != ya) return xa < ya;
+      return std::max(key(x.a), key(x.b)) < std::max(key(y.a), key(y.b));
+    });
+    for (const FuzzyLink& l : link_order_) {
+      const uint32_t a = Local(members, l.a), b = Local(members, l.b);
+      roots_ = {Find(a), Find(b)};
+      if (roots_[0] != roots_[1] && Disagree(tags_[roots_[0]], tags_[roots_[1]])) {
+        ++refused_links;
+        continue;
+      }
+      Link(a, b);
+    }
     for (uint32_t j = 0; j < s; ++j) uf.SetParent(members[j], members[Find(j)]);
   }
 
@@ -105,6 +127,10 @@ class ComponentResolver {
   struct Group {
     size_t begin, end;  // range in occurrences_
   };
+
+  static uint32_t Local(std::span<const RecordId> members, RecordId r) {
+    return static_cast<uint32_t>(std::lower_bound(members.begin(), members.end(), r) - members.begin());
+  }
 
   uint32_t Find(uint32_t x) {
     while (parent_[x] != x) x = parent_[x] = parent_[parent_[x]];
@@ -162,12 +188,13 @@ class ComponentResolver {
   std::vector<std::pair<IdentifierId, uint32_t>> occurrences_;
   std::vector<Group> groups_;
   std::vector<uint32_t> roots_;
+  std::vector<FuzzyLink> link_order_;
 };
 
 }  // namespace
 
 Resolution Resolve(const Config& config, const RecordStore& records, const Interner& interner,
-                   std::span<const IdentifierId> junk) {
+                   std::span<const IdentifierId> junk, std::span<const FuzzyLink> fuzzy) {
   const size_t n = records.size();
   const size_t m = interner.size();
   const std::vector<uint8_t> flags = FlagIdentifiers(config, interner, junk);
@@ -201,6 +228,13 @@ Resolution Resolve(const Config& config, const RecordStore& records, const Inter
     junk_hits.local() += local_junk;
   });
   anchor.reset();
+  tbb::combinable<uint64_t> fuzzy_unions;
+  tbb::parallel_for(tbb::blocked_range<size_t>(0, fuzzy.size(), 1 << 12), [&](const auto& r) {
+    uint64_t local = 0;
+    for (size_t i = r.begin(); i < r.end(); ++i) local += uf.Unite(fuzzy[i].a, fuzzy[i].b);
+    fuzzy_unions.local() += local;
+  });
+  res.stats.fuzzy_unions = fuzzy_unions.combine(std::plus<>());
   uf.Compress();
   res.stats.unions = unions.combine(std::plus<>());
   res.stats.junk_occurrences = junk_hits.combine(std::plus<>());
@@ -256,12 +290,26 @@ Resolution Resolve(const Config& config, const RecordStore& records, const Inter
     }
     starts.push_back(marked.size());
     res.stats.conflict_components = starts.size() - 1;
+    // The fuzzy links of the marked components, grouped like their members.
+    std::vector<std::pair<RecordId, size_t>> marked_links;
+    for (size_t i = 0; i < fuzzy.size(); ++i) {
+      const RecordId root = uf.Parent(fuzzy[i].a);
+      if (conflict[root].load(std::memory_order_relaxed)) marked_links.push_back({root, i});
+    }
+    std::sort(marked_links.begin(), marked_links.end());
     tbb::enumerable_thread_specific<std::vector<IdentifierId>> refused;
+    tbb::combinable<uint64_t> refused_links;
     tbb::parallel_for(size_t{0}, starts.size() - 1, [&](size_t c) {
       ComponentResolver resolver(config, records, interner, flags);
       std::span<const RecordId> span(members.data() + starts[c], starts[c + 1] - starts[c]);
-      resolver.Run(span, uf, refused.local());
+      const RecordId root = marked[starts[c]].first;
+      auto lo = std::lower_bound(marked_links.begin(), marked_links.end(),
+                                 std::make_pair(root, size_t{0}));
+      std::vector<FuzzyLink> links;
+      for (; lo != marked_links.end() && lo->first == root; ++lo) links.push_back(fuzzy[lo->second]);
+      resolver.Run(span, links, uf, refused.local(), refused_links.local());
     });
+    res.stats.refused_fuzzy = refused_links.combine(std::plus<>());
     for (auto& local : refused) res.refused.insert(res.refused.end(), local.begin(), local.end());
   }
 

@@ -7,8 +7,8 @@
 //    itself claims both: links that would join different values are refused (merge
 //    protection).
 //
-// Algorithm. (1) Every linkable identifier links its records on the lock-free union-find in
-// parallel. (2) Components holding two values of a unique kind are found in parallel. (3) Only
+// Algorithm. (1) Every linkable identifier, and every fuzzy link, joins its records on the
+// lock-free union-find in parallel. (2) Components holding two values of a unique kind are found in parallel. (3) Only
 // those components are re-resolved, each on its own: first the links of unique kinds, then the
 // other identifiers in a canonical content order (kind, then value), refusing an identifier
 // whose records' components together hold two values of a unique kind. Step 3 reads only
@@ -27,11 +27,20 @@
 
 namespace idg {
 
+// A link probabilistic matching found: the pair and its match weight (fixed point, see
+// match/fellegi_sunter.h).
+struct FuzzyLink {
+  RecordId a, b;  // a < b
+  int64_t score;
+};
+
 struct ResolveStats {
   uint64_t linking_identifiers = 0;  // identifiers on two or more records that may link
   uint64_t unions = 0;               // links that joined two components
   uint64_t junk_occurrences = 0;     // record-identifier pairs dropped as junk
   uint64_t conflict_components = 0;  // components re-resolved for merge protection
+  uint64_t fuzzy_unions = 0;         // fuzzy links that joined two components
+  uint64_t refused_fuzzy = 0;        // fuzzy links refused by merge protection
 };
 
 struct Resolution {
@@ -42,9 +51,11 @@ struct Resolution {
   ResolveStats stats;
 };
 
-// `junk`: identifier ids that never link (the config's junk values, interned).
+// `junk`: identifier ids that never link (the config's junk values, interned). `fuzzy`:
+// links from probabilistic matching; they obey merge protection too, and in a component that
+// is re-resolved they come after the identifiers, strongest first.
 // Reads `interner` counts, so call it after loading has finished.
 Resolution Resolve(const Config& config, const RecordStore& records, const Interner& interner,
-                   std::span<const IdentifierId> junk);
+                   std::span<const IdentifierId> junk, std::span<const FuzzyLink> fuzzy = {});
 
 }  // namespace idg

@@ -127,6 +127,104 @@ void DefaultIdentifyFields(Config& c, SourceConfig& s) {
   }
 }
 
+// "surname:prefix3 & postcode" -> parts.
+MatchingConfig::Rule ParseBlockingRule(const Reader& rd, const toml::node& n, const std::string& key,
+                                       const Config& c) {
+  MatchingConfig::Rule rule;
+  rule.name = rd.String(n, key);
+  std::string_view rest = rule.name;
+  while (!rest.empty()) {
+    const size_t amp = rest.find('&');
+    std::string part(rest.substr(0, amp));
+    rest = amp == std::string_view::npos ? std::string_view() : rest.substr(amp + 1);
+    part.erase(0, part.find_first_not_of(' '));
+    part.erase(part.find_last_not_of(' ') + 1);
+    const size_t colon = part.find(':');
+    const std::string attr = part.substr(0, colon);
+    const std::string how = colon == std::string::npos ? "exact" : part.substr(colon + 1);
+    auto a = c.FindAttribute(attr);
+    if (!a) rd.Fail(&n, key, "\"" + attr + "\" is not a declared attribute");
+    MatchingConfig::Part p;
+    p.attr = *a;
+    if (how == "exact") {
+      p.transform = KeyTransform::kExact;
+    } else if (how == "soundex") {
+      p.transform = KeyTransform::kSoundex;
+    } else if (how == "year") {
+      p.transform = KeyTransform::kYear;
+    } else if (how.rfind("prefix", 0) == 0 && how.size() > 6 &&
+               how.find_first_not_of("0123456789", 6) == std::string::npos && how.size() < 9) {
+      p.transform = KeyTransform::kPrefix;
+      p.length = static_cast<uint8_t>(std::stoi(how.substr(6)));
+    } else {
+      rd.Fail(&n, key, "\"" + how + "\": expected exact, prefixN, soundex or year");
+    }
+    rule.parts.push_back(p);
+  }
+  if (rule.parts.empty()) rd.Fail(&n, key, "an empty blocking rule");
+  return rule;
+}
+
+void ParseMatching(const Reader& rd, const toml::node& node, Config& c) {
+  const toml::table& t = rd.Table(node, "matching");
+  rd.NoUnknownKeys(t, "matching.", {"threshold", "max_block_size", "random_pairs", "seed",
+                                    "em_iterations", "blocking", "comparisons"});
+  MatchingConfig& m = c.matching;
+  m.enabled = true;
+  if (const toml::node* n = t.get("threshold")) {
+    auto v = n->value<double>();
+    if (!v || *v <= 0 || *v >= 1) rd.Fail(n, "matching.threshold", "expected a probability between 0 and 1");
+    m.threshold = *v;
+  }
+  if (const toml::node* n = t.get("max_block_size")) m.max_block_size = rd.Count(*n, "matching.max_block_size");
+  if (const toml::node* n = t.get("random_pairs")) m.random_pairs = rd.Count(*n, "matching.random_pairs");
+  if (const toml::node* n = t.get("seed")) m.seed = rd.Count(*n, "matching.seed");
+  if (const toml::node* n = t.get("em_iterations")) m.em_iterations = static_cast<int>(rd.Count(*n, "matching.em_iterations"));
+  const toml::node* blocking = t.get("blocking");
+  if (blocking == nullptr) rd.Fail(&node, "matching.blocking", "missing: give at least one blocking rule");
+  const toml::array* rules = blocking->as_array();
+  if (rules == nullptr || rules->empty()) rd.Fail(blocking, "matching.blocking", "expected an array of rules such as [\"surname:prefix3 & zip\"]");
+  for (size_t i = 0; i < rules->size(); ++i) {
+    m.blocking.push_back(ParseBlockingRule(rd, (*rules)[i], "matching.blocking[" + std::to_string(i) + "]", c));
+  }
+  const toml::node* comps = t.get("comparisons");
+  if (comps == nullptr) rd.Fail(&node, "matching.comparisons", "missing: compare at least one attribute");
+  for (const auto& [name, cn] : rd.Ordered(rd.Table(*comps, "matching.comparisons"))) {
+    const std::string key = "matching.comparisons." + name;
+    auto a = c.FindAttribute(name);
+    if (!a) rd.Fail(cn, key, "\"" + name + "\" is not a declared attribute");
+    const toml::table& ct = rd.Table(*cn, key);
+    rd.NoUnknownKeys(ct, key + ".", {"method", "thresholds", "term_frequency"});
+    MatchingConfig::Comparison cmp;
+    cmp.attr = *a;
+    if (const toml::node* n = ct.get("method")) {
+      cmp.method = rd.Choice<CompareMethod>(*n, key + ".method",
+                                            {{"exact", CompareMethod::kExact},
+                                             {"jaro_winkler", CompareMethod::kJaroWinkler},
+                                             {"levenshtein", CompareMethod::kLevenshtein},
+                                             {"osa", CompareMethod::kOsa},
+                                             {"jaccard", CompareMethod::kJaccard},
+                                             {"date_days", CompareMethod::kDateDays},
+                                             {"numeric", CompareMethod::kNumeric}});
+    }
+    if (const toml::node* n = ct.get("thresholds")) {
+      const toml::array* arr = n->as_array();
+      if (arr == nullptr || arr->size() > 6) rd.Fail(n, key + ".thresholds", "expected up to 6 numbers");
+      for (size_t i = 0; i < arr->size(); ++i) {
+        auto v = (*arr)[i].value<double>();
+        if (!v) rd.Fail(n, key + ".thresholds", "expected numbers");
+        cmp.thresholds.push_back(static_cast<float>(*v));
+      }
+    }
+    if (cmp.method == CompareMethod::kExact && !cmp.thresholds.empty()) {
+      rd.Fail(cn, key + ".thresholds", "the exact method takes no thresholds");
+    }
+    if (const toml::node* n = ct.get("term_frequency")) cmp.term_frequency = rd.Bool(*n, key + ".term_frequency");
+    m.comparisons.push_back(std::move(cmp));
+  }
+  if (m.comparisons.empty()) rd.Fail(comps, "matching.comparisons", "compare at least one attribute");
+}
+
 }  // namespace
 
 Config ParseConfig(std::string_view toml_text, const std::string& origin,
@@ -140,7 +238,7 @@ Config ParseConfig(std::string_view toml_text, const std::string& origin,
   }
   Reader rd(origin);
   Config c;
-  rd.NoUnknownKeys(root, "", {"engine", "kinds", "attributes", "sources"});
+  rd.NoUnknownKeys(root, "", {"engine", "kinds", "attributes", "sources", "matching"});
 
   if (const toml::node* engine = root.get("engine")) {
     const toml::table& t = rd.Table(*engine, "engine");
@@ -264,6 +362,8 @@ Config ParseConfig(std::string_view toml_text, const std::string& origin,
     c.sources.push_back(std::move(s));
   }
   IDG_REQUIRE(!c.sources.empty(), origin + ": sources: declare at least one source");
+
+  if (const toml::node* m = root.get("matching")) ParseMatching(rd, *m, c);
 
   // Junk values are compared with normalized values, so normalize them the same way.
   Normalizers norm(c.engine);

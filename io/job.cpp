@@ -2,7 +2,9 @@
 
 #include <chrono>
 
+#include "base/error.h"
 #include "base/process.h"
+#include "io/model_file.h"
 #include "io/profile_files.h"
 
 namespace idg {
@@ -31,7 +33,8 @@ std::unique_ptr<ResolvedGraph> RunResolveJob(const ResolveJobOptions& options) {
   auto stage = [&](const char* name) { g->stages.push_back({name, clock.Lap()}); };
 
   LoadOptions load;
-  load.keep_attributes = options.keep_attributes || !options.golden_path.empty();
+  load.keep_attributes = options.keep_attributes || !options.golden_path.empty() ||
+                         g->config.matching.enabled;
   load.reject_path = options.reject_path;
   if (options.progress) {
     load.progress = [&](uint64_t done, uint64_t total) { options.progress("load", done, total); };
@@ -42,7 +45,23 @@ std::unique_ptr<ResolvedGraph> RunResolveJob(const ResolveJobOptions& options) {
   g->sources = std::move(loaded.sources);
   stage("load (parse, normalize, intern)");
 
-  g->resolution = Resolve(g->config, g->records, g->interner, g->junk);
+  if (g->config.matching.enabled) {
+    if (options.model_path.empty()) {
+      g->model = TrainModel(g->config, g->records, &g->matching);
+      stage("train (u from random pairs, EM)");
+    } else {
+      g->model = LoadModel(options.model_path);
+    }
+    MatchResult m = MatchRecords(g->config, g->records, *g->model);
+    const MatchStats trained = g->matching;
+    g->matching = m.stats;
+    g->matching.random_pairs = trained.random_pairs;
+    g->matching.em_iterations = trained.em_iterations;
+    g->matching.em_converged = trained.em_converged;
+    g->links = std::move(m.links);
+    stage("match (block, score pairs)");
+  }
+  g->resolution = Resolve(g->config, g->records, g->interner, g->junk, g->links);
   stage("resolve (union-find, guardrails)");
 
   std::vector<ProfileId> previous;
@@ -65,6 +84,22 @@ std::unique_ptr<ResolvedGraph> RunResolveJob(const ResolveJobOptions& options) {
   g->seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   g->peak_rss_bytes = PeakRssBytes();
   return g;
+}
+
+TrainedModel RunTrainJob(const Config& config,
+                         const std::function<void(const char*, uint64_t, uint64_t)>& progress) {
+  IDG_REQUIRE(config.matching.enabled, "training needs a [matching] section in the config");
+  const auto start = std::chrono::steady_clock::now();
+  Interner interner;
+  LoadOptions load;
+  load.keep_attributes = true;
+  if (progress) load.progress = [&](uint64_t d, uint64_t t) { progress("load", d, t); };
+  LoadResult loaded = Load(config, interner, load);
+  TrainedModel t;
+  t.records = loaded.records.size();
+  t.model = TrainModel(config, loaded.records, &t.stats);
+  t.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return t;
 }
 
 }  // namespace idg

@@ -5,12 +5,14 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "base/config.h"
 #include "graph/interner.h"
+#include "graph/matcher.h"
 #include "graph/profiles.h"
 #include "graph/record_store.h"
 #include "graph/resolver.h"
@@ -26,6 +28,9 @@ struct ResolveJobOptions {
   std::string golden_path;    // golden record per profile; empty: don't (then attributes are
                               // kept only when keep_attributes is set)
   bool keep_attributes = true;
+  // Probabilistic matching, when the config has [matching]: a model trained earlier
+  // (`idgraph train`), or empty to train one on these records first.
+  std::string model_path;
   // Progress of the current stage: (stage name, done, total); called from any thread.
   std::function<void(const char* stage, uint64_t done, uint64_t total)> progress;
 };
@@ -42,6 +47,9 @@ struct ResolvedGraph {
   RecordStore records;
   std::vector<IdentifierId> junk;
   std::vector<SourceStats> sources;
+  std::optional<FellegiSunterModel> model;  // when matching ran
+  MatchStats matching;
+  std::vector<FuzzyLink> links;             // fuzzy links at or above the threshold
   Resolution resolution;
   Profiles profiles;
   uint64_t previous_matched = 0;  // records found in the earlier profiles file
@@ -52,5 +60,15 @@ struct ResolvedGraph {
 
 // Throws idg::Error for unreadable inputs, missing columns, unwritable outputs.
 std::unique_ptr<ResolvedGraph> RunResolveJob(const ResolveJobOptions& options);
+
+// Loads the records and trains a matching model on them (the config needs [matching]).
+struct TrainedModel {
+  FellegiSunterModel model;
+  MatchStats stats;
+  uint64_t records = 0;
+  double seconds = 0;
+};
+TrainedModel RunTrainJob(const Config& config,
+                         const std::function<void(const char*, uint64_t, uint64_t)>& progress = {});
 
 }  // namespace idg

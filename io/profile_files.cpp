@@ -10,6 +10,8 @@
 #include <cstring>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <regex>
 #include <atomic>
 #include <unordered_map>
 
@@ -199,9 +201,25 @@ LabelTable ReadLabels(const std::string& path, const LabelColumns& cols) {
   });
   LabelTable t;
   std::unordered_map<std::string, uint64_t> label_ids;
+  std::optional<std::regex> pattern;
+  if (!cols.label_pattern.empty()) {
+    try {
+      pattern.emplace(cols.label_pattern);
+    } catch (const std::regex_error& e) {
+      throw Error("label pattern '" + cols.label_pattern + "': " + e.what());
+    }
+  }
   for (size_t c = 0; c < chunks.size(); ++c) {
     t.rejected_rows += bad[c];
     for (Row& r : chunks[c]) {
+      if (pattern) {
+        std::smatch m;
+        if (!std::regex_search(r.label, m, *pattern) || m.size() < 2) {
+          ++t.rejected_rows;
+          continue;
+        }
+        r.label = m[1].str();
+      }
       t.keys.push_back(t.arena.Add(r.key));
       auto [it, fresh] = label_ids.try_emplace(std::move(r.label), label_ids.size());
       t.labels.push_back(it->second);

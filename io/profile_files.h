@@ -31,6 +31,7 @@ struct LabelColumns {
   std::string label = "profile_id";
   std::string fixed_source;
   std::string delimiter = ",";
+  std::string label_pattern;  // when set, a regex whose first group is the label
 };
 
 // Rows of a label file: key = source + '\x1f' + record id, label = a dense number per distinct

@@ -86,6 +86,17 @@ std::string SummaryText(const ResolvedGraph& g, size_t top) {
               Thousands(st.linking_identifiers).c_str(), Thousands(st.unions).c_str(),
               Thousands(g.resolution.quarantined.size()).c_str(),
               Thousands(g.resolution.refused.size()).c_str());
+  if (g.model) {
+    const MatchStats& m = g.matching;
+    uint64_t skipped = 0;
+    for (const auto& b : m.blocking) skipped += b.skipped_pairs;
+    o += Format("matching     %s candidate pairs from %zu blocking rules (%s in oversized blocks "
+                "skipped); %s fuzzy links at p >= %.2f, %s joined two components, %s refused "
+                "by merge protection\n",
+                Thousands(m.candidate_pairs).c_str(), m.blocking.size(), Thousands(skipped).c_str(),
+                Thousands(g.links.size()).c_str(), g.config.matching.threshold,
+                Thousands(st.fuzzy_unions).c_str(), Thousands(st.refused_fuzzy).c_str());
+  }
   const auto largest = g.profiles.Largest(top);
   o += Format("profiles     %s (%s of a single record)", Thousands(g.profiles.size()).c_str(),
               Thousands(Singletons(g)).c_str());

@@ -13,14 +13,9 @@
 #include <utility>
 #include <vector>
 
-namespace idg {
+#include "base/config.h"
 
-enum class KeyTransform : uint8_t {
-  kExact,    // the value itself
-  kPrefix,   // its first `length` bytes
-  kSoundex,  // its Soundex code (names)
-  kYear,     // the first four bytes of an ISO date
-};
+namespace idg {
 
 struct BlockingPart {
   uint16_t column;  // index into the columns passed to GenerateCandidates

@@ -338,7 +338,7 @@ TEST(Labels, ReadTruthLabelsForLoadedRecords) {
                                            "crm,1,P\ncrm,2,P\nshop,s1,Q\n\"crm\",\"9,9\",Q\n"
                                            "nosource,1,R\n");
   const auto labels = ReadTruthLabels(
-      truth_path, LabelColumns{"source", "record_id", "entity", "", ","}, g->config, g->records);
+      truth_path, LabelColumns{"source", "record_id", "entity", "", ",", ""}, g->config, g->records);
   ASSERT_EQ(labels.size(), g->records.size());
   std::map<std::string, uint64_t> by_key;
   for (RecordId r = 0; r < g->records.size(); ++r) {
@@ -352,7 +352,7 @@ TEST(Labels, ReadTruthLabelsForLoadedRecords) {
   EXPECT_EQ(by_key.at("crm/3"), kNoLabel);
   EXPECT_EQ(by_key.at("shop/s2"), kNoLabel);
 
-  LabelColumns fixed{"", "record_id", "entity", "nosuch", ","};
+  LabelColumns fixed{"", "record_id", "entity", "nosuch", ",", ""};
   EXPECT_THROW(ReadTruthLabels(truth_path, fixed, g->config, g->records), Error);
 }
 

@@ -1,0 +1,199 @@
+#include "graph/matcher.h"
+
+#include <tbb/parallel_for.h>
+
+#include <chrono>
+#include <span>
+#include <unordered_map>
+
+#include "base/error.h"
+#include "graph/edge_gen.h"
+#include "kernels/pair_scorer.h"
+#include "match/comparison.h"
+
+namespace idg {
+namespace {
+
+double Since(std::chrono::steady_clock::time_point t) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
+}
+
+// columns[a][r]: record r's first value of attribute a ("" when none).
+std::vector<std::vector<std::string_view>> AttributeColumns(const Config& config,
+                                                            const RecordStore& records) {
+  std::vector<std::vector<std::string_view>> cols(config.attributes.size(),
+                                                  std::vector<std::string_view>(records.size()));
+  tbb::parallel_for(size_t{0}, records.size(), [&](size_t r) {
+    for (const AttrValue& v : records.attributes(static_cast<RecordId>(r))) {
+      if (cols[v.attr][r].empty()) cols[v.attr][r] = v.value;
+    }
+  });
+  return cols;
+}
+
+ComparisonRule RuleOf(const MatchingConfig::Comparison& c) {
+  ComparisonRule r;
+  r.method = c.method;
+  r.thresholds = static_cast<uint8_t>(c.thresholds.size());
+  for (size_t i = 0; i < c.thresholds.size(); ++i) r.threshold[i] = c.thresholds[i];
+  return r;
+}
+
+struct Inputs {
+  std::vector<std::vector<std::string_view>> attrs;
+  std::vector<std::span<const std::string_view>> compare_cols;
+  std::vector<ComparisonRule> rules;
+  ScoringColumns scoring() const { return {compare_cols, rules}; }
+};
+
+Inputs MakeInputs(const Config& config, const RecordStore& records) {
+  IDG_REQUIRE(config.matching.enabled, "the config has no [matching] section");
+  Inputs in;
+  in.attrs = AttributeColumns(config, records);
+  for (const auto& c : config.matching.comparisons) {
+    in.compare_cols.push_back(in.attrs[c.attr]);
+    in.rules.push_back(RuleOf(c));
+  }
+  return in;
+}
+
+Candidates Block(const Config& config, const Inputs& in, size_t n) {
+  std::vector<std::span<const std::string_view>> cols;
+  for (const auto& c : in.attrs) cols.push_back(c);
+  std::vector<BlockingRule> rules;
+  for (const auto& r : config.matching.blocking) {
+    BlockingRule br{r.name, {}};
+    for (const auto& p : r.parts) br.parts.push_back({p.attr, p.transform, p.length});
+    rules.push_back(std::move(br));
+  }
+  return GenerateCandidates(cols, n, rules, config.matching.max_block_size);
+}
+
+}  // namespace
+
+FellegiSunterModel UntrainedModel(const Config& config) {
+  FellegiSunterModel m;
+  for (const auto& c : config.matching.comparisons) {
+    ComparisonModel cm;
+    cm.name = config.attributes[c.attr].name;
+    cm.levels = LevelNames(RuleOf(c));
+    const size_t n = cm.levels.size();
+    // A neutral start for EM: matches mostly agree, non-matches mostly do not.
+    for (size_t l = 0; l < n; ++l) {
+      cm.m.push_back(l == 0 ? 0.7 : 0.3 / double(n - 1));
+      cm.u.push_back(l + 1 == n ? 0.7 : 0.3 / double(n - 1));
+    }
+    m.comparisons.push_back(std::move(cm));
+  }
+  m.prior = 0.01;
+  return m;
+}
+
+void CheckModelFitsConfig(const Config& config, const FellegiSunterModel& model) {
+  const auto& comps = config.matching.comparisons;
+  IDG_REQUIRE(model.comparisons.size() == comps.size(),
+              "the model has " + std::to_string(model.comparisons.size()) +
+                  " comparisons, the config " + std::to_string(comps.size()) +
+                  ": train it again with this config");
+  for (size_t k = 0; k < comps.size(); ++k) {
+    const auto& name = config.attributes[comps[k].attr].name;
+    IDG_REQUIRE(model.comparisons[k].name == name &&
+                    model.comparisons[k].m.size() == comps[k].thresholds.size() + 2,
+                "comparison " + std::to_string(k + 1) + " of the model ('" +
+                    model.comparisons[k].name + "') does not match the config ('" + name +
+                    "'): train it again with this config");
+  }
+}
+
+FellegiSunterModel TrainModel(const Config& config, const RecordStore& records,
+                              MatchStats* stats) {
+  MatchStats local;
+  MatchStats& st = stats ? *stats : local;
+  const Inputs in = MakeInputs(config, records);
+  FellegiSunterModel model = UntrainedModel(config);
+  const size_t n = records.size();
+  IDG_REQUIRE(n >= 2, "training needs at least two records");
+
+  auto t = std::chrono::steady_clock::now();
+  // u: random pairs are nearly all non-matches.
+  std::vector<std::pair<uint32_t, uint32_t>> random;
+  uint64_t s = config.matching.seed;
+  const uint64_t want = std::min<uint64_t>(config.matching.random_pairs, uint64_t(n) * (n - 1) / 2);
+  random.reserve(want);
+  while (random.size() < want) {
+    const auto a = static_cast<uint32_t>(SplitMix64(s) % n);
+    const auto b = static_cast<uint32_t>(SplitMix64(s) % n);
+    if (a != b) random.push_back({std::min(a, b), std::max(a, b)});
+  }
+  st.random_pairs = random.size();
+  EstimateU(CountPatterns(ComparePairs(in.scoring(), random), in.rules.size()), model);
+  random = {};
+
+  // m and the prior: EM over the blocked pairs, u fixed.
+  auto tb = std::chrono::steady_clock::now();
+  Candidates cands = Block(config, in, n);
+  st.blocking = cands.stats;
+  st.candidate_pairs = cands.pairs.size();
+  st.seconds_blocking = Since(tb);
+  if (!cands.pairs.empty()) {
+    const PatternCounts patterns = CountPatterns(ComparePairs(in.scoring(), cands.pairs), in.rules.size());
+    EmOptions opt;
+    opt.max_iterations = config.matching.em_iterations;
+    const EmResult r = TrainEm(patterns, model, opt);
+    st.em_iterations = r.iterations;
+    st.em_converged = r.converged;
+  }
+  st.seconds_training = Since(t) - st.seconds_blocking;
+  return model;
+}
+
+MatchResult MatchRecords(const Config& config, const RecordStore& records,
+                         const FellegiSunterModel& model) {
+  CheckModelFitsConfig(config, model);
+  MatchResult res;
+  const Inputs in = MakeInputs(config, records);
+  auto t = std::chrono::steady_clock::now();
+  Candidates cands = Block(config, in, records.size());
+  res.stats.blocking = cands.stats;
+  res.stats.candidate_pairs = cands.pairs.size();
+  res.stats.seconds_blocking = Since(t);
+
+  t = std::chrono::steady_clock::now();
+  const auto& comps = config.matching.comparisons;
+  PairWeights w;
+  w.level.resize(comps.size());
+  w.exact_by_record.resize(comps.size());
+  for (size_t k = 0; k < comps.size(); ++k) {
+    for (size_t l = 0; l < model.comparisons[k].m.size(); ++l) {
+      w.level[k].push_back(model.Weight(k, static_cast<uint8_t>(l)));
+    }
+    if (!comps[k].term_frequency) continue;
+    // Term frequencies: how often each value occurs among records that have one.
+    const auto& col = in.attrs[comps[k].attr];
+    std::unordered_map<std::string_view, uint32_t> freq;
+    size_t present = 0;
+    for (std::string_view v : col) {
+      if (v.empty()) continue;
+      ++freq[v];
+      ++present;
+    }
+    w.exact_by_record[k].resize(records.size(), 0);
+    for (size_t r = 0; r < col.size(); ++r) {
+      if (col[r].empty()) continue;
+      w.exact_by_record[k][r] =
+          model.TermFrequencyWeight(k, 0, double(freq[col[r]]) / double(present));
+    }
+  }
+  const int64_t min_score = model.ScoreForProbability(config.matching.threshold);
+  ScoredPairs scored = ScorePairs(in.scoring(), w, cands.pairs, min_score);
+  res.links.reserve(scored.pairs.size());
+  for (size_t i = 0; i < scored.pairs.size(); ++i) {
+    res.links.push_back({scored.pairs[i].first, scored.pairs[i].second, scored.scores[i]});
+  }
+  res.levels = std::move(scored.levels);
+  res.stats.links = res.links.size();
+  res.stats.seconds_scoring = Since(t);
+  return res;
+}
+
+}  // namespace idg

@@ -1,0 +1,49 @@
+// Probabilistic matching over a record store: blocking, Fellegi–Sunter training (u from
+// random pairs, m and the prior by EM over the candidate pairs), and scoring of the candidates
+// into weighted links. Configured by Config::matching; the columns compared are the records'
+// normalized attributes (the first value of each).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "base/config.h"
+#include "graph/record_store.h"
+#include "graph/resolver.h"
+#include "match/blocking.h"
+#include "match/fellegi_sunter.h"
+
+namespace idg {
+
+struct MatchStats {
+  std::vector<BlockingStats> blocking;
+  uint64_t candidate_pairs = 0;
+  uint64_t random_pairs = 0;
+  int em_iterations = 0;
+  bool em_converged = false;
+  uint64_t links = 0;
+  double seconds_blocking = 0, seconds_training = 0, seconds_scoring = 0;
+};
+
+struct MatchResult {
+  std::vector<FuzzyLink> links;  // score >= the threshold's score
+  std::vector<uint8_t> levels;   // links × comparisons, the evidence of each link
+  MatchStats stats;
+};
+
+// A model with the config's comparisons, levels named, m and u not yet trained.
+FellegiSunterModel UntrainedModel(const Config& config);
+
+// Trains m, u and the prior on `records` without labels. Deterministic for a given seed.
+FellegiSunterModel TrainModel(const Config& config, const RecordStore& records,
+                              MatchStats* stats = nullptr);
+
+// Blocks, scores and keeps the pairs at or above the config's match-probability threshold.
+MatchResult MatchRecords(const Config& config, const RecordStore& records,
+                         const FellegiSunterModel& model);
+
+// Throws idg::Error when `model` does not fit the config's comparisons (names, level counts).
+void CheckModelFitsConfig(const Config& config, const FellegiSunterModel& model);
+
+}  // namespace idg
