@@ -34,6 +34,7 @@ int Main(int argc, char** argv) {
   resolve_cmd->add_option("--rejects", resolve.rejects, "file for rejected rows and values")->capture_default_str();
   resolve_cmd->add_option("--summary-json", resolve.summary_json, "also write the summary as JSON");
   resolve_cmd->add_option("--golden", resolve.golden, "also write one golden record per profile");
+  resolve_cmd->add_flag("--no-matching", resolve.no_matching, "deterministic stage only, even if the config has [matching]");
   resolve_cmd->add_option("-m,--model", resolve.model, "matching model from `idgraph train` (default: train on these records)")->check(CLI::ExistingFile);
 
   EvalCommand eval;

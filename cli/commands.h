@@ -27,6 +27,7 @@ struct ResolveCommand {
   std::string summary_json;
   std::string golden;
   std::string model;  // trained model; empty: train on these records when matching is configured
+  bool no_matching = false;
 };
 
 struct EvalCommand {

@@ -2,6 +2,7 @@
 
 #include <tbb/parallel_for.h>
 
+#include <algorithm>
 #include <chrono>
 #include <span>
 #include <unordered_map>
@@ -129,20 +130,63 @@ FellegiSunterModel TrainModel(const Config& config, const RecordStore& records,
   EstimateU(CountPatterns(ComparePairs(in.scoring(), random), in.rules.size()), model);
   random = {};
 
-  // m and the prior: EM over the blocked pairs, u fixed.
+  // m and the prior, by EM over the blocked pairs, one blocking rule at a time (as Splink
+  // does): the pairs a rule produces all agree on its own columns, so those comparisons say
+  // nothing there and are left out (treated as missing) of that rule's EM. Blocked pairs are
+  // no random sample either: their non-matches agree far more often than random pairs do. So
+  // EM fits both classes among a rule's pairs (u starting from the random pairs' u), and the
+  // model keeps EM's m (averaged over the rules that do not block on the comparison) with
+  // the random pairs' u. The prior is the expected number of matches among all candidates
+  // (each counted under the first rule that produced it) over all pairs.
   auto tb = std::chrono::steady_clock::now();
   Candidates cands = Block(config, in, n);
   st.blocking = cands.stats;
   st.candidate_pairs = cands.pairs.size();
   st.seconds_blocking = Since(tb);
-  if (!cands.pairs.empty()) {
-    const PatternCounts patterns = CountPatterns(ComparePairs(in.scoring(), cands.pairs), in.rules.size());
+  const size_t kc = in.rules.size();
+  std::vector<std::vector<double>> m_sum(kc);
+  std::vector<int> m_rules(kc, 0);
+  double expected_matches = 0;
+  for (size_t k = 0; k < kc; ++k) m_sum[k].assign(model.comparisons[k].m.size(), 0.0);
+  for (size_t r = 0; r < config.matching.blocking.size(); ++r) {
+    const auto& rule = config.matching.blocking[r];
+    MatchingConfig one = config.matching;
+    one.blocking = {rule};
+    Config single = config;
+    single.matching = one;
+    const Candidates pairs = Block(single, in, n);
+    if (pairs.pairs.empty()) continue;
+    std::vector<bool> masked(kc, false);
+    for (size_t k = 0; k < kc; ++k) {
+      for (const auto& part : rule.parts) masked[k] = masked[k] || part.attr == config.matching.comparisons[k].attr;
+    }
+    std::vector<uint8_t> levels = ComparePairs(in.scoring(), pairs.pairs);
+    for (size_t i = 0; i < pairs.pairs.size(); ++i) {
+      for (size_t k = 0; k < kc; ++k) {
+        if (masked[k]) levels[i * kc + k] = kNullLevel;
+      }
+    }
+    FellegiSunterModel em = model;
     EmOptions opt;
     opt.max_iterations = config.matching.em_iterations;
-    const EmResult r = TrainEm(patterns, model, opt);
-    st.em_iterations = r.iterations;
-    st.em_converged = r.converged;
+    opt.train_u = true;
+    const EmResult res = TrainEm(CountPatterns(levels, kc), em, opt);
+    st.em_iterations = std::max(st.em_iterations, res.iterations);
+    st.em_converged = st.em_converged || res.converged;
+    for (size_t k = 0; k < kc; ++k) {
+      if (masked[k]) continue;
+      for (size_t l = 0; l < m_sum[k].size(); ++l) m_sum[k][l] += em.comparisons[k].m[l];
+      ++m_rules[k];
+    }
+    // This rule's new pairs (not found by an earlier rule) and its share of matches.
+    expected_matches += em.prior * double(cands.stats[r].pairs);
   }
+  for (size_t k = 0; k < kc; ++k) {
+    if (m_rules[k] == 0) continue;  // blocked on by every rule: keep the starting m
+    for (size_t l = 0; l < m_sum[k].size(); ++l) model.comparisons[k].m[l] = m_sum[k][l] / m_rules[k];
+  }
+  const double all_pairs = double(n) * double(n - 1) / 2;
+  model.prior = std::clamp(expected_matches / all_pairs, 1e-12, 0.5);
   st.seconds_training = Since(t) - st.seconds_blocking;
   return model;
 }

@@ -33,6 +33,7 @@ std::unique_ptr<ResolvedGraph> RunResolveJob(const ResolveJobOptions& options) {
   auto stage = [&](const char* name) { g->stages.push_back({name, clock.Lap()}); };
 
   LoadOptions load;
+  if (!options.matching) g->config.matching.enabled = false;
   load.keep_attributes = options.keep_attributes || !options.golden_path.empty() ||
                          g->config.matching.enabled;
   load.reject_path = options.reject_path;

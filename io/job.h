@@ -31,6 +31,7 @@ struct ResolveJobOptions {
   // Probabilistic matching, when the config has [matching]: a model trained earlier
   // (`idgraph train`), or empty to train one on these records first.
   std::string model_path;
+  bool matching = true;  // false: the deterministic stage alone, even with [matching]
   // Progress of the current stage: (stage name, done, total); called from any thread.
   std::function<void(const char* stage, uint64_t done, uint64_t total)> progress;
 };
