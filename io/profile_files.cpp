@@ -303,7 +303,14 @@ std::vector<ProfileId> ReadPreviousProfiles(const std::string& path, const Confi
 std::vector<uint64_t> ReadTruthLabels(const std::string& path, const LabelColumns& columns,
                                       const Config& config, const RecordStore& records) {
   std::vector<uint64_t> label_hash(records.size(), kNoLabel);
+  std::optional<std::regex> pattern;
+  if (!columns.label_pattern.empty()) pattern.emplace(columns.label_pattern);
   ForEachKnownRow(path, columns, config, records, [&](RecordId r, std::string_view v) {
+    std::match_results<std::string_view::const_iterator> m;
+    if (pattern) {
+      if (!std::regex_search(v.begin(), v.end(), m, *pattern) || m.size() < 2) return;
+      v = v.substr(static_cast<size_t>(m[1].first - v.begin()), static_cast<size_t>(m[1].length()));
+    }
     // Distinct label texts only need distinct numbers; a 64-bit hash collides with
     // probability ~n^2/2^65, negligible for evaluation.
     label_hash[r] = std::hash<std::string_view>{}(v) >> 1;  // never kNoLabel
