@@ -20,6 +20,7 @@ enum class Normalizer : uint8_t {
   kEmail,     // trim, lowercase, must look like local@domain
   kPhone,     // E.164 ("+14155552671"), default region from EngineConfig
   kName,      // Unicode NFKC, case fold, strip accents, collapse spaces
+  kStreet,    // as kName, then street types and directions abbreviated (Street -> st)
   kDate,      // common formats -> ISO "YYYY-MM-DD"
   kPostcode,  // uppercase, canonical spacing
 };

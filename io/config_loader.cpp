@@ -108,6 +108,7 @@ Normalizer ParseNormalizer(const Reader& rd, const toml::node& n, const std::str
                                 {"email", Normalizer::kEmail},
                                 {"phone", Normalizer::kPhone},
                                 {"name", Normalizer::kName},
+                                {"street", Normalizer::kStreet},
                                 {"date", Normalizer::kDate},
                                 {"postcode", Normalizer::kPostcode}});
 }

@@ -60,7 +60,10 @@ std::unique_ptr<ResolvedGraph> RunResolveJob(const ResolveJobOptions& options) {
     g->matching.em_iterations = trained.em_iterations;
     g->matching.em_converged = trained.em_converged;
     g->links = std::move(m.links);
-    stage("match (block, score pairs)");
+    g->link_levels = std::move(m.levels);
+    g->stages.push_back({"match (block, score pairs)", clock.Lap()});
+    g->stages.push_back({"  of which blocking", g->matching.seconds_blocking});
+    g->stages.push_back({"  of which scoring", g->matching.seconds_scoring});
   }
   g->resolution = Resolve(g->config, g->records, g->interner, g->junk, g->links);
   stage("resolve (union-find, guardrails)");

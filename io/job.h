@@ -51,6 +51,7 @@ struct ResolvedGraph {
   std::optional<FellegiSunterModel> model;  // when matching ran
   MatchStats matching;
   std::vector<FuzzyLink> links;             // fuzzy links at or above the threshold
+  std::vector<uint8_t> link_levels;         // links × comparisons: why each link was made
   Resolution resolution;
   Profiles profiles;
   uint64_t previous_matched = 0;  // records found in the earlier profiles file

@@ -129,6 +129,13 @@ std::string SummaryText(const ResolvedGraph& g, size_t top) {
       o += '\n';
     }
   }
+  if (g.model) {
+    o += "\nblocking rules (candidate pairs; pairs an earlier rule found; skipped in oversized blocks):\n";
+    for (const auto& b : g.matching.blocking) {
+      o += Format("  %-44s %12s %12s %12s\n", b.rule.c_str(), Thousands(b.pairs).c_str(),
+                  Thousands(b.duplicate_pairs).c_str(), Thousands(b.skipped_pairs).c_str());
+    }
+  }
   o += "\nstages:\n";
   for (const auto& s : g.stages) o += Format("  %-36s %7.2f s\n", s.name.c_str(), s.seconds);
   return o;

@@ -4,6 +4,7 @@
 
 #include "match/date.h"
 #include "match/phone.h"
+#include "match/street.h"
 #include "match/text.h"
 
 namespace idg {
@@ -112,6 +113,8 @@ NormResult Normalizers::Normalize(Normalizer n, std::string_view raw, std::strin
     }
     case Normalizer::kName:
       return detail::NormalizeName(raw, out);
+    case Normalizer::kStreet:
+      return detail::NormalizeStreet(raw, out);
     case Normalizer::kDate:
       return detail::NormalizeDate(raw, impl_->date_order, out);
     case Normalizer::kPostcode:

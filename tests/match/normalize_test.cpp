@@ -137,3 +137,24 @@ TEST(Normalize, RandomBytesAreSafe) {
 
 }  // namespace
 }  // namespace idg
+
+namespace idg {
+namespace {
+
+TEST(NormalizeStreet, AbbreviatesStreetWords) {
+  Normalizers n(EngineConfig{});
+  std::string out;
+  EXPECT_EQ(n.Normalize(Normalizer::kStreet, "12 Oak Street", out).status, NormStatus::kOk);
+  EXPECT_EQ(out, "12 oak st");
+  n.Normalize(Normalizer::kStreet, " 12  OAK ST. ", out);
+  EXPECT_EQ(out, "12 oak st");
+  n.Normalize(Normalizer::kStreet, "4807 North Franklin Road, Apartment 3", out);
+  EXPECT_EQ(out, "4807 n franklin rd apt 3");
+  n.Normalize(Normalizer::kStreet, "Boulevard Haussmann", out);
+  EXPECT_EQ(out, "blvd haussmann");  // word by word, wherever it stands
+  EXPECT_EQ(n.Normalize(Normalizer::kStreet, "  ", out).status, NormStatus::kEmpty);
+  EXPECT_EQ(n.Normalize(Normalizer::kStreet, "bad \xff", out).status, NormStatus::kInvalid);
+}
+
+}  // namespace
+}  // namespace idg
