@@ -113,6 +113,7 @@ struct MatchingConfig {
   uint64_t random_pairs = 1000000; // sampled to estimate u
   uint64_t seed = 42;
   int em_iterations = 100;
+  bool strict_clustering = false;  // see graph/resolver.h ClusteringOptions
   std::vector<Rule> blocking;
   std::vector<Comparison> comparisons;
 };

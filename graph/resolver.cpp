@@ -7,12 +7,15 @@
 #include <tbb/parallel_sort.h>
 
 #include <algorithm>
+#include <cmath>
+#include <tuple>
 #include <atomic>
 #include <memory>
 #include <numeric>
 #include <unordered_map>
 
 #include "base/error.h"
+#include "match/fellegi_sunter.h"
 
 namespace idg {
 namespace {
@@ -191,10 +194,80 @@ class ComponentResolver {
   std::vector<FuzzyLink> link_order_;
 };
 
+// Step 4 of strict clustering: fuzzy links strongest first; a link joins clusters of sizes s
+// and t only with at least base + log2(s·t) bits, and never two values of a unique kind.
+void StrictLinks(const RecordStore& records, const std::vector<uint8_t>& flags,
+                 const Interner& interner, std::span<const FuzzyLink> links, int64_t base,
+                 UnionFind& uf, ResolveStats& stats) {
+  const size_t n = records.size();
+  uf.Compress();
+  std::vector<uint32_t> size(n, 0);
+  std::unordered_map<RecordId, std::vector<IdentifierId>> tags;  // roots with unique values
+  for (RecordId r = 0; r < n; ++r) {
+    const RecordId root = uf.Parent(r);
+    ++size[root];
+    for (IdentifierId id : records.identifiers(r)) {
+      if (flags[id] & kTag) tags[root].push_back(id);
+    }
+  }
+  for (auto& [root, t] : tags) {
+    std::sort(t.begin(), t.end());
+    t.erase(std::unique(t.begin(), t.end()), t.end());
+  }
+  std::vector<FuzzyLink> order(links.begin(), links.end());
+  std::sort(order.begin(), order.end(), [](const FuzzyLink& x, const FuzzyLink& y) {
+    if (x.score != y.score) return x.score > y.score;
+    return std::tie(x.a, x.b) < std::tie(y.a, y.b);
+  });
+  auto disagree = [&](RecordId ra, RecordId rb) {
+    auto ia = tags.find(ra), ib = tags.find(rb);
+    if (ia == tags.end() || ib == tags.end()) return false;
+    for (IdentifierId x : ia->second) {
+      bool kind_seen = false, same = false;
+      for (IdentifierId y : ib->second) {
+        if (interner.kind(y) != interner.kind(x)) continue;
+        kind_seen = true;
+        same |= x == y;
+      }
+      if (kind_seen && !same) return true;
+    }
+    return false;
+  };
+  for (const FuzzyLink& l : order) {
+    const RecordId ra = uf.Find(l.a), rb = uf.Find(l.b);
+    if (ra == rb) continue;
+    const double need = double(base) + std::log2(double(size[ra]) * double(size[rb])) * kWeightOne;
+    if (double(l.score) < need) {
+      ++stats.refused_strict;
+      continue;
+    }
+    if (disagree(ra, rb)) {
+      ++stats.refused_fuzzy;
+      continue;
+    }
+    uf.Unite(ra, rb);
+    const RecordId root = uf.Find(ra), gone = root == ra ? rb : ra;
+    size[root] += size[gone];
+    auto ig = tags.find(gone);
+    if (ig != tags.end()) {
+      auto& into = tags[root];
+      into.insert(into.end(), ig->second.begin(), ig->second.end());
+      std::sort(into.begin(), into.end());
+      into.erase(std::unique(into.begin(), into.end()), into.end());
+      tags.erase(gone);
+    }
+    ++stats.fuzzy_unions;
+  }
+  uf.Compress();
+}
+
 }  // namespace
 
 Resolution Resolve(const Config& config, const RecordStore& records, const Interner& interner,
-                   std::span<const IdentifierId> junk, std::span<const FuzzyLink> fuzzy) {
+                   std::span<const IdentifierId> junk, std::span<const FuzzyLink> all_fuzzy,
+                   const ClusteringOptions& clustering) {
+  // Strict clustering takes the fuzzy links after the identifiers, one by one (step 4).
+  const std::span<const FuzzyLink> fuzzy = clustering.strict ? std::span<const FuzzyLink>() : all_fuzzy;
   const size_t n = records.size();
   const size_t m = interner.size();
   const std::vector<uint8_t> flags = FlagIdentifiers(config, interner, junk);
@@ -313,6 +386,9 @@ Resolution Resolve(const Config& config, const RecordStore& records, const Inter
     for (auto& local : refused) res.refused.insert(res.refused.end(), local.begin(), local.end());
   }
 
+  if (clustering.strict && !all_fuzzy.empty()) {
+    StrictLinks(records, flags, interner, all_fuzzy, clustering.base_score, uf, res.stats);
+  }
   res.component.resize(n);
   tbb::parallel_for(tbb::blocked_range<size_t>(0, n, 1 << 16), [&](const auto& r) {
     for (size_t i = r.begin(); i < r.end(); ++i) res.component[i] = uf.Parent(static_cast<RecordId>(i));

@@ -41,6 +41,17 @@ struct ResolveStats {
   uint64_t conflict_components = 0;  // components re-resolved for merge protection
   uint64_t fuzzy_unions = 0;         // fuzzy links that joined two components
   uint64_t refused_fuzzy = 0;        // fuzzy links refused by merge protection
+  uint64_t refused_strict = 0;       // fuzzy links too weak for the clusters they would join
+};
+
+// How fuzzy links form clusters.
+struct ClusteringOptions {
+  // false: connected components of all links. true: links are taken strongest first, and a
+  // link joins two clusters of sizes s and t only if its score is at least
+  // `base_score + log2(s * t)` bits: the best of s·t pairs must beat the chance that one of
+  // them looks alike by accident, so weak bridges do not chain large clusters together.
+  bool strict = false;
+  int64_t base_score = 0;  // fixed point; the score of the match-probability threshold
 };
 
 struct Resolution {
@@ -56,6 +67,7 @@ struct Resolution {
 // is re-resolved they come after the identifiers, strongest first.
 // Reads `interner` counts, so call it after loading has finished.
 Resolution Resolve(const Config& config, const RecordStore& records, const Interner& interner,
-                   std::span<const IdentifierId> junk, std::span<const FuzzyLink> fuzzy = {});
+                   std::span<const IdentifierId> junk, std::span<const FuzzyLink> fuzzy = {},
+                   const ClusteringOptions& clustering = {});
 
 }  // namespace idg

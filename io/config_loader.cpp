@@ -169,7 +169,7 @@ MatchingConfig::Rule ParseBlockingRule(const Reader& rd, const toml::node& n, co
 void ParseMatching(const Reader& rd, const toml::node& node, Config& c) {
   const toml::table& t = rd.Table(node, "matching");
   rd.NoUnknownKeys(t, "matching.", {"threshold", "max_block_size", "random_pairs", "seed",
-                                    "em_iterations", "blocking", "comparisons"});
+                                    "em_iterations", "clustering", "blocking", "comparisons"});
   MatchingConfig& m = c.matching;
   m.enabled = true;
   if (const toml::node* n = t.get("threshold")) {
@@ -181,6 +181,9 @@ void ParseMatching(const Reader& rd, const toml::node& node, Config& c) {
   if (const toml::node* n = t.get("random_pairs")) m.random_pairs = rd.Count(*n, "matching.random_pairs");
   if (const toml::node* n = t.get("seed")) m.seed = rd.Count(*n, "matching.seed");
   if (const toml::node* n = t.get("em_iterations")) m.em_iterations = static_cast<int>(rd.Count(*n, "matching.em_iterations"));
+  if (const toml::node* n = t.get("clustering")) {
+    m.strict_clustering = rd.Choice<bool>(*n, "matching.clustering", {{"connected", false}, {"strict", true}});
+  }
   const toml::node* blocking = t.get("blocking");
   if (blocking == nullptr) rd.Fail(&node, "matching.blocking", "missing: give at least one blocking rule");
   const toml::array* rules = blocking->as_array();

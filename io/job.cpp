@@ -65,7 +65,12 @@ std::unique_ptr<ResolvedGraph> RunResolveJob(const ResolveJobOptions& options) {
     g->stages.push_back({"  of which blocking", g->matching.seconds_blocking});
     g->stages.push_back({"  of which scoring", g->matching.seconds_scoring});
   }
-  g->resolution = Resolve(g->config, g->records, g->interner, g->junk, g->links);
+  ClusteringOptions clustering;
+  if (g->model) {
+    clustering.strict = g->config.matching.strict_clustering;
+    clustering.base_score = g->model->ScoreForProbability(g->config.matching.threshold);
+  }
+  g->resolution = Resolve(g->config, g->records, g->interner, g->junk, g->links, clustering);
   stage("resolve (union-find, guardrails)");
 
   std::vector<ProfileId> previous;

@@ -92,10 +92,11 @@ std::string SummaryText(const ResolvedGraph& g, size_t top) {
     for (const auto& b : m.blocking) skipped += b.skipped_pairs;
     o += Format("matching     %s candidate pairs from %zu blocking rules (%s in oversized blocks "
                 "skipped); %s fuzzy links at p >= %.2f, %s joined two components, %s refused "
-                "by merge protection\n",
+                "by merge protection, %s too weak for strict clustering\n",
                 Thousands(m.candidate_pairs).c_str(), m.blocking.size(), Thousands(skipped).c_str(),
                 Thousands(g.links.size()).c_str(), g.config.matching.threshold,
-                Thousands(st.fuzzy_unions).c_str(), Thousands(st.refused_fuzzy).c_str());
+                Thousands(st.fuzzy_unions).c_str(), Thousands(st.refused_fuzzy).c_str(),
+                Thousands(st.refused_strict).c_str());
   }
   const auto largest = g.profiles.Largest(top);
   o += Format("profiles     %s (%s of a single record)", Thousands(g.profiles.size()).c_str(),

@@ -9,6 +9,7 @@
 #include <set>
 
 #include "graph/edge_gen.h"
+#include "match/fellegi_sunter.h"
 #include "test_records.h"
 
 namespace idg {
@@ -157,6 +158,37 @@ TEST(Resolver, SameResultForAnyThreadCountAndInputOrder) {
       EXPECT_EQ(ResolveKeys(shuffled), expected) << "seed " << seed << " threads " << threads;
     }
   }
+}
+
+}  // namespace
+}  // namespace idg
+
+namespace idg {
+namespace {
+
+// Two clusters of four records (linked by phone) and one fuzzy link between them.
+TEST(Resolver, StrictClusteringNeedsMoreEvidenceToJoinLargeClusters) {
+  Config config = testing::TestConfig();
+  Interner interner;
+  std::vector<testing::TestRecord> recs;
+  for (int i = 0; i < 8; ++i) {
+    std::string key = "r";
+    key += std::to_string(i);
+    recs.push_back({key, {{"phone", i < 4 ? "+1" : "+2"}}});
+  }
+  auto built = testing::Build(config, interner, recs);
+  const int64_t base = 10 * kWeightOne;
+  auto clusters = [&](int64_t score, bool strict) {
+    const std::vector<FuzzyLink> link = {{3, 4, score}};
+    Resolution r = Resolve(config, built.store, interner, built.junk, link, {strict, base});
+    std::set<RecordId> roots(r.component.begin(), r.component.end());
+    return std::make_pair(roots.size(), r.stats.refused_strict);
+  };
+  // Connected components: any link above the threshold joins them.
+  EXPECT_EQ(clusters(base + kWeightOne, false).first, 1u);
+  // Strict: 4 x 4 pairs need log2(16) = 4 more bits than one pair would.
+  EXPECT_EQ(clusters(base + 3 * kWeightOne, true), std::make_pair(size_t{2}, uint64_t{1}));
+  EXPECT_EQ(clusters(base + 5 * kWeightOne, true), std::make_pair(size_t{1}, uint64_t{0}));
 }
 
 }  // namespace
