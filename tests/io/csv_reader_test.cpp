@@ -12,67 +12,15 @@
 
 #include "base/error.h"
 #include "io/reader.h"
+#include "tests/io/reader_events.h"
 
 namespace idg {
 namespace {
 
-// A file in the temp folder holding `content`, removed on destruction.
-class TempFile {
- public:
-  explicit TempFile(const std::string& content) {
-    static int counter = 0;
-    path_ = testing::TempDir() + "idg_csv_" + std::to_string(::getpid()) + "_" +
-            std::to_string(counter++) + ".csv";
-    std::ofstream(path_, std::ios::binary) << content;
-  }
-  ~TempFile() { std::remove(path_.c_str()); }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
-
-// One callback, row or error, as plain values.
-struct Event {
-  bool error = false;
-  uint64_t line = 0;
-  std::vector<std::optional<std::string>> values;
-  std::string field, reason, raw;
-  bool operator==(const Event&) const = default;
-};
-
-std::ostream& operator<<(std::ostream& os, const Event& e) {
-  os << (e.error ? "error" : "row") << " line " << e.line << " raw [" << e.raw << "]";
-  if (e.error) return os << " field [" << e.field << "] reason [" << e.reason << "]";
-  for (const auto& v : e.values) os << " [" << (v ? *v : "<absent>") << "]";
-  return os;
-}
-
-std::vector<Event> ParseAll(const ChunkedInput& input, bool parallel = false) {
-  std::vector<std::vector<Event>> per_chunk(input.chunk_count());
-  auto parse = [&](size_t k) {
-    input.ParseChunk(
-        k,
-        [&](const RowView& row) {
-          Event e{false, row.line, {}, "", "", std::string(row.raw)};
-          for (std::string_view v : row.values) {
-            e.values.push_back(v.data() ? std::optional<std::string>(v) : std::nullopt);
-          }
-          per_chunk[k].push_back(std::move(e));
-        },
-        [&](const RowError& err) {
-          per_chunk[k].push_back({true, err.line, {}, err.field, err.reason, std::string(err.raw)});
-        });
-  };
-  if (parallel) {
-    tbb::parallel_for(size_t{0}, input.chunk_count(), parse);
-  } else {
-    for (size_t k = 0; k < input.chunk_count(); ++k) parse(k);
-  }
-  std::vector<Event> all;
-  for (auto& events : per_chunk) all.insert(all.end(), events.begin(), events.end());
-  return all;
-}
+using test::Event;
+using test::ParseAll;
+using test::Row;
+using test::TempFile;
 
 std::vector<Event> ParseCsv(const std::string& content, const std::vector<std::string>& columns,
                             const CsvOptions& options = {}, size_t chunk_bytes = 8 << 20) {
@@ -80,9 +28,6 @@ std::vector<Event> ParseCsv(const std::string& content, const std::vector<std::s
   return ParseAll(*OpenCsv(file.path(), options, columns, chunk_bytes));
 }
 
-Event Row(uint64_t line, std::vector<std::optional<std::string>> values, std::string raw) {
-  return {false, line, std::move(values), "", "", std::move(raw)};
-}
 Event Err(uint64_t line, std::string field, std::string reason, std::string raw) {
   return {true, line, {}, std::move(field), std::move(reason), std::move(raw)};
 }
