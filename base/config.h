@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "base/compare_method.h"
 #include "base/ids.h"
 
 namespace idg {
@@ -77,17 +78,6 @@ enum class KeyTransform : uint8_t {
   kPrefix,   // its first `length` bytes
   kSoundex,  // its Soundex code (names)
   kYear,     // the first four bytes of an ISO date
-};
-
-// How two attribute values are compared into levels (match/comparison.h).
-enum class CompareMethod : uint8_t {
-  kExact,        // exact or else
-  kJaroWinkler,  // similarity thresholds
-  kLevenshtein,  // distance thresholds
-  kOsa,          // optimal string alignment distance thresholds
-  kJaccard,      // bigram Jaccard similarity thresholds
-  kDateDays,     // ISO dates: distance thresholds in days
-  kNumeric,      // numbers: absolute difference thresholds
 };
 
 // Probabilistic matching: blocking rules, comparisons, and the link threshold.

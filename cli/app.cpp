@@ -35,6 +35,7 @@ int Main(int argc, char** argv) {
   resolve_cmd->add_option("--summary-json", resolve.summary_json, "also write the summary as JSON");
   resolve_cmd->add_option("--golden", resolve.golden, "also write one golden record per profile");
   resolve_cmd->add_flag("--no-matching", resolve.no_matching, "deterministic stage only, even if the config has [matching]");
+  resolve_cmd->add_option("--device", resolve.device, "where to score candidate pairs: auto (GPU when present), cpu, gpu")->check(CLI::IsMember({"auto", "cpu", "gpu"}))->capture_default_str();
   resolve_cmd->add_option("-m,--model", resolve.model, "matching model from `idgraph train` (default: train on these records)")->check(CLI::ExistingFile);
 
   EvalCommand eval;

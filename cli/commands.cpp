@@ -64,6 +64,7 @@ int RunResolve(const GlobalOptions& g, const ResolveCommand& c) {
   job.golden_path = c.golden;
   job.model_path = c.model;
   job.matching = !c.no_matching;
+  job.device = ParseScoreDevice(c.device);
   job.keep_attributes = false;  // only golden records need them
   Progress progress(!g.quiet);
   job.progress = [&](const char* stage, uint64_t done, uint64_t total) {

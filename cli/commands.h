@@ -28,6 +28,7 @@ struct ResolveCommand {
   std::string golden;
   std::string model;  // trained model; empty: train on these records when matching is configured
   bool no_matching = false;
+  std::string device = "auto";
 };
 
 struct EvalCommand {

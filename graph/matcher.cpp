@@ -58,7 +58,7 @@ Inputs MakeInputs(const Config& config, const RecordStore& records) {
   return in;
 }
 
-Candidates Block(const Config& config, const Inputs& in, size_t n) {
+BlockIndex BuildBlocks(const Config& config, const Inputs& in, size_t n) {
   std::vector<std::span<const std::string_view>> cols;
   for (const auto& c : in.attrs) cols.push_back(c);
   std::vector<BlockingRule> rules;
@@ -67,7 +67,11 @@ Candidates Block(const Config& config, const Inputs& in, size_t n) {
     for (const auto& p : r.parts) br.parts.push_back({p.attr, p.transform, p.length});
     rules.push_back(std::move(br));
   }
-  return GenerateCandidates(cols, n, rules, config.matching.max_block_size);
+  return BuildBlocks(cols, n, rules, config.matching.max_block_size);
+}
+
+Candidates Block(const Config& config, const Inputs& in, size_t n) {
+  return EnumerateCandidates(BuildBlocks(config, in, n));
 }
 
 }  // namespace
@@ -192,14 +196,12 @@ FellegiSunterModel TrainModel(const Config& config, const RecordStore& records,
 }
 
 MatchResult MatchRecords(const Config& config, const RecordStore& records,
-                         const FellegiSunterModel& model) {
+                         const FellegiSunterModel& model, ScoreDevice device) {
   CheckModelFitsConfig(config, model);
   MatchResult res;
   const Inputs in = MakeInputs(config, records);
   auto t = std::chrono::steady_clock::now();
-  Candidates cands = Block(config, in, records.size());
-  res.stats.blocking = cands.stats;
-  res.stats.candidate_pairs = cands.pairs.size();
+  const BlockIndex blocks = BuildBlocks(config, in, records.size());
   res.stats.seconds_blocking = Since(t);
 
   t = std::chrono::steady_clock::now();
@@ -229,13 +231,22 @@ MatchResult MatchRecords(const Config& config, const RecordStore& records,
     }
   }
   const int64_t min_score = model.ScoreForProbability(config.matching.threshold);
-  ScoredPairs scored = ScorePairs(in.scoring(), w, cands.pairs, min_score);
+  ScoredPairs scored =
+      ScoreBlocks(MakeScoringTable(in.scoring(), w, min_score), blocks, device);
+  res.stats.blocking = blocks.stats;
+  for (size_t r = 0; r < blocks.rules(); ++r) {
+    res.stats.blocking[r].pairs = scored.scored[r];
+    res.stats.blocking[r].duplicate_pairs = scored.duplicates[r];
+    res.stats.candidate_pairs += scored.scored[r];
+  }
   res.links.reserve(scored.pairs.size());
   for (size_t i = 0; i < scored.pairs.size(); ++i) {
     res.links.push_back({scored.pairs[i].first, scored.pairs[i].second, scored.scores[i]});
   }
   res.levels = std::move(scored.levels);
   res.stats.links = res.links.size();
+  res.stats.device = std::move(scored.device);
+  res.stats.device_note = std::move(scored.note);
   res.stats.seconds_scoring = Since(t);
   return res;
 }

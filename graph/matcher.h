@@ -11,6 +11,7 @@
 #include "base/config.h"
 #include "graph/record_store.h"
 #include "graph/resolver.h"
+#include "kernels/pair_scorer.h"
 #include "match/blocking.h"
 #include "match/fellegi_sunter.h"
 
@@ -24,6 +25,8 @@ struct MatchStats {
   bool em_converged = false;
   uint64_t links = 0;
   double seconds_blocking = 0, seconds_training = 0, seconds_scoring = 0;
+  std::string device;       // where the pairs were scored: "cpu" or "gpu (<name>)"
+  std::string device_note;  // why not on the GPU, when auto found none or the GPU failed
 };
 
 struct MatchResult {
@@ -39,9 +42,11 @@ FellegiSunterModel UntrainedModel(const Config& config);
 FellegiSunterModel TrainModel(const Config& config, const RecordStore& records,
                               MatchStats* stats = nullptr);
 
-// Blocks, scores and keeps the pairs at or above the config's match-probability threshold.
+// Blocks, scores and keeps the pairs at or above the config's match-probability threshold, on
+// `device` (kernels/pair_scorer.h: auto takes a GPU when there is one). Links come sorted by
+// record pair; the result does not depend on the device or the thread count.
 MatchResult MatchRecords(const Config& config, const RecordStore& records,
-                         const FellegiSunterModel& model);
+                         const FellegiSunterModel& model, ScoreDevice device = ScoreDevice::kAuto);
 
 // Throws idg::Error when `model` does not fit the config's comparisons (names, level counts).
 void CheckModelFitsConfig(const Config& config, const FellegiSunterModel& model);

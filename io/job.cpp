@@ -53,7 +53,7 @@ std::unique_ptr<ResolvedGraph> RunResolveJob(const ResolveJobOptions& options) {
     } else {
       g->model = LoadModel(options.model_path);
     }
-    MatchResult m = MatchRecords(g->config, g->records, *g->model);
+    MatchResult m = MatchRecords(g->config, g->records, *g->model, options.device);
     const MatchStats trained = g->matching;
     g->matching = m.stats;
     g->matching.random_pairs = trained.random_pairs;
@@ -63,7 +63,7 @@ std::unique_ptr<ResolvedGraph> RunResolveJob(const ResolveJobOptions& options) {
     g->link_levels = std::move(m.levels);
     g->stages.push_back({"match (block, score pairs)", clock.Lap()});
     g->stages.push_back({"  of which blocking", g->matching.seconds_blocking});
-    g->stages.push_back({"  of which scoring", g->matching.seconds_scoring});
+    g->stages.push_back({"  of which scoring (" + g->matching.device + ")", g->matching.seconds_scoring});
   }
   ClusteringOptions clustering;
   if (g->model) {

@@ -32,6 +32,7 @@ struct ResolveJobOptions {
   // (`idgraph train`), or empty to train one on these records first.
   std::string model_path;
   bool matching = true;  // false: the deterministic stage alone, even with [matching]
+  ScoreDevice device = ScoreDevice::kAuto;  // where candidate pairs are scored
   // Progress of the current stage: (stage name, done, total); called from any thread.
   std::function<void(const char* stage, uint64_t done, uint64_t total)> progress;
 };

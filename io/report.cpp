@@ -97,6 +97,9 @@ std::string SummaryText(const ResolvedGraph& g, size_t top) {
                 Thousands(g.links.size()).c_str(), g.config.matching.threshold,
                 Thousands(st.fuzzy_unions).c_str(), Thousands(st.refused_fuzzy).c_str(),
                 Thousands(st.refused_strict).c_str());
+    o += Format("scoring      on the %s", m.device.c_str());
+    if (!m.device_note.empty()) o += " (" + m.device_note + ")";
+    o += "\n";
   }
   const auto largest = g.profiles.Largest(top);
   o += Format("profiles     %s (%s of a single record)", Thousands(g.profiles.size()).c_str(),
@@ -186,7 +189,13 @@ std::string SummaryJson(const ResolvedGraph& g, size_t top) {
                                  JsonString(g.config.kinds[g.interner.kind(id)].name).c_str(),
                                  JsonString(g.interner.value(id)).c_str(), g.interner.count(id));
   }
-  o += "],\"stages\":[";
+  o += "],";
+  if (g.model) {
+    o += Format("\"matching\":{\"candidate_pairs\":%llu,\"links\":%zu,\"device\":%s,\"device_note\":%s},",
+                (unsigned long long)g.matching.candidate_pairs, g.links.size(),
+                JsonString(g.matching.device).c_str(), JsonString(g.matching.device_note).c_str());
+  }
+  o += "\"stages\":[";
   for (size_t i = 0; i < g.stages.size(); ++i) {
     o += i ? "," : "";
     o += Format("{\"name\":%s,\"seconds\":%.4f}",

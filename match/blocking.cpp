@@ -14,7 +14,7 @@
 namespace idg {
 namespace {
 
-constexpr uint64_t kNoKey = 0;  // a record this rule does not block (or whose block was skipped)
+constexpr uint64_t kNoKey = 0;  // a record this rule does not block
 
 // The rule's key of record r, or kNoKey when a part is missing.
 uint64_t Key(std::span<const std::span<const std::string_view>> columns, const BlockingRule& rule,
@@ -45,79 +45,94 @@ uint64_t Key(std::span<const std::span<const std::string_view>> columns, const B
 
 }  // namespace
 
-Candidates GenerateCandidates(std::span<const std::span<const std::string_view>> columns,
-                              size_t records, std::span<const BlockingRule> rules,
-                              uint32_t max_block_size) {
+BlockIndex BuildBlocks(std::span<const std::span<const std::string_view>> columns, size_t records,
+                       std::span<const BlockingRule> rules, uint32_t max_block_size) {
   for (const auto& c : columns) IDG_REQUIRE(c.size() == records, "blocking columns differ in length");
+  IDG_REQUIRE(records < (uint64_t{1} << 32) - 1, "blocking supports fewer than 2^32 records");
   for (const auto& rule : rules) {
     IDG_REQUIRE(!rule.parts.empty(), "blocking rule '" + rule.name + "' has no parts");
     for (const auto& p : rule.parts) {
       IDG_REQUIRE(p.column < columns.size(), "blocking rule '" + rule.name + "': no such column");
     }
   }
-  Candidates out;
-  // keys[r * rules + k]: record r's key under rule k, kNoKey when unblocked or skipped.
   const size_t nr = rules.size();
-  std::vector<uint64_t> keys(records * nr);
-  tbb::parallel_for(tbb::blocked_range<size_t>(0, records, 1 << 12), [&](const auto& range) {
-    std::string buf;
-    for (size_t r = range.begin(); r < range.end(); ++r) {
-      for (size_t k = 0; k < nr; ++k) keys[r * nr + k] = Key(columns, rules[k], r, buf);
-    }
-  });
+  BlockIndex ix;
+  ix.records = static_cast<uint32_t>(records);
+  ix.block_of.assign(nr * records, 0);
+  ix.offsets.push_back(0);
+  std::vector<std::pair<uint64_t, uint32_t>> sorted;  // (key, record) of one rule
   for (size_t k = 0; k < nr; ++k) {
     BlockingStats st;
     st.rule = rules[k].name;
-    std::vector<std::pair<uint64_t, uint32_t>> sorted;
-    for (size_t r = 0; r < records; ++r) {
-      if (keys[r * nr + k] != kNoKey) sorted.push_back({keys[r * nr + k], static_cast<uint32_t>(r)});
-    }
+    ix.rule_first_block.push_back(static_cast<uint32_t>(ix.offsets.size() - 1));
+    sorted.resize(records);
+    tbb::parallel_for(tbb::blocked_range<size_t>(0, records, 1 << 12), [&](const auto& range) {
+      std::string buf;
+      for (size_t r = range.begin(); r < range.end(); ++r) {
+        sorted[r] = {Key(columns, rules[k], r, buf), static_cast<uint32_t>(r)};
+      }
+    });
+    std::erase_if(sorted, [](const auto& e) { return e.first == kNoKey; });
     tbb::parallel_sort(sorted.begin(), sorted.end());
-    std::vector<std::pair<size_t, size_t>> blocks;  // [begin, end) in sorted
+    uint32_t* block_of = ix.block_of.data() + k * records;
     for (size_t i = 0; i < sorted.size();) {
       size_t e = i + 1;
       while (e < sorted.size() && sorted[e].first == sorted[i].first) ++e;
       const uint64_t size = e - i;
       if (size > max_block_size) {
         ++st.skipped_blocks;
-        st.skipped_pairs += size * (size - 1) / 2;
-        // Its pairs were not produced here, so later rules must not count them as duplicates.
-        for (size_t j = i; j < e; ++j) keys[size_t{sorted[j].second} * nr + k] = kNoKey;
+        st.skipped_pairs += PairsIn(size);
       } else if (size > 1) {
-        blocks.push_back({i, e});
+        const auto id = static_cast<uint32_t>(ix.offsets.size());  // 1 + the block's index
+        for (size_t x = i; x < e; ++x) {
+          ix.members.push_back(sorted[x].second);  // ascending: sorted by (key, record)
+          block_of[sorted[x].second] = id;
+        }
+        ix.offsets.push_back(ix.members.size());
         ++st.blocks;
         st.largest_block = std::max(st.largest_block, size);
       }
       i = e;
     }
-    // Pairs of each block, in block order; a pair goes only to the first rule that blocks it.
-    std::vector<std::vector<std::pair<uint32_t, uint32_t>>> per_block(blocks.size());
-    std::vector<uint64_t> duplicates(blocks.size(), 0);
-    tbb::parallel_for(size_t{0}, blocks.size(), [&](size_t b) {
-      const auto [begin, end] = blocks[b];
-      for (size_t x = begin; x < end; ++x) {
-        for (size_t y = x + 1; y < end; ++y) {
-          const uint32_t a = sorted[x].second, c = sorted[y].second;  // ascending within a block
-          bool earlier = false;
-          for (size_t j = 0; j < k && !earlier; ++j) {
-            earlier = keys[size_t{a} * nr + j] != kNoKey && keys[size_t{a} * nr + j] == keys[size_t{c} * nr + j];
-          }
-          if (earlier) {
-            ++duplicates[b];
+    ix.stats.push_back(std::move(st));
+  }
+  ix.rule_first_block.push_back(static_cast<uint32_t>(ix.offsets.size() - 1));
+  return ix;
+}
+
+Candidates EnumerateCandidates(const BlockIndex& ix) {
+  Candidates out;
+  out.stats = ix.stats;
+  for (size_t k = 0; k < ix.rules(); ++k) {
+    const uint32_t first = ix.rule_first_block[k], last = ix.rule_first_block[k + 1];
+    std::vector<std::vector<std::pair<uint32_t, uint32_t>>> per_block(last - first);
+    std::vector<uint64_t> duplicates(last - first, 0);
+    tbb::parallel_for(first, last, [&](uint32_t b) {
+      const uint32_t* m = ix.members.data() + ix.offsets[b];
+      const uint64_t n = ix.block_size(b);
+      for (uint64_t y = 1; y < n; ++y) {
+        for (uint64_t x = 0; x < y; ++x) {
+          if (ProducedEarlier(ix.block_of.data(), ix.records, static_cast<uint32_t>(k), m[x], m[y])) {
+            ++duplicates[b - first];
           } else {
-            per_block[b].push_back({a, c});
+            per_block[b - first].push_back({m[x], m[y]});
           }
         }
       }
     });
-    for (size_t b = 0; b < blocks.size(); ++b) {
-      st.pairs += per_block[b].size();
-      st.duplicate_pairs += duplicates[b];
+    for (size_t b = 0; b < per_block.size(); ++b) {
+      out.stats[k].pairs += per_block[b].size();
+      out.stats[k].duplicate_pairs += duplicates[b];
       out.pairs.insert(out.pairs.end(), per_block[b].begin(), per_block[b].end());
     }
-    out.stats.push_back(std::move(st));
   }
   return out;
+}
+
+Candidates GenerateCandidates(std::span<const std::span<const std::string_view>> columns,
+                              size_t records, std::span<const BlockingRule> rules,
+                              uint32_t max_block_size) {
+  return EnumerateCandidates(BuildBlocks(columns, records, rules, max_block_size));
 }
 
 }  // namespace idg

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "base/config.h"
+#include "match/block_pairs.h"
 
 namespace idg {
 
@@ -38,6 +39,24 @@ struct BlockingStats {
   uint64_t largest_block = 0;    // largest block within the cap
 };
 
+// Every rule's blocks (within the cap) as CSR, for scorers that enumerate pairs themselves.
+// Blocks of rule k are [rule_first_block[k], rule_first_block[k + 1]); block b holds records
+// members[offsets[b], offsets[b + 1]), ascending. block_of[k * records + r] is 1 + the block of
+// record r under rule k, or 0 when that rule does not block it (a missing part, a block of
+// one, or a block over the cap). A pair (a, b) of rule k is a candidate of that rule unless an
+// earlier rule j < k has block_of[j][a] == block_of[j][b] != 0 (ProducedEarlier).
+struct BlockIndex {
+  uint32_t records = 0;
+  std::vector<uint32_t> rule_first_block;  // rules + 1 entries
+  std::vector<uint64_t> offsets;           // blocks + 1 entries
+  std::vector<uint32_t> members;
+  std::vector<uint32_t> block_of;          // rules × records
+  std::vector<BlockingStats> stats;        // per rule; pairs and duplicate_pairs left 0
+
+  size_t rules() const { return stats.size(); }
+  uint64_t block_size(size_t b) const { return offsets[b + 1] - offsets[b]; }
+};
+
 struct Candidates {
   std::vector<std::pair<uint32_t, uint32_t>> pairs;  // (a, b) with a < b, each once
   std::vector<BlockingStats> stats;                  // per rule
@@ -47,6 +66,14 @@ struct Candidates {
 // columns have `records` entries. Runs in parallel; the result does not depend on the thread
 // count. Keys are compared by 64-bit hashes: two different keys that collide only share a
 // block, which costs comparisons, never correctness.
+BlockIndex BuildBlocks(std::span<const std::span<const std::string_view>> columns, size_t records,
+                       std::span<const BlockingRule> rules, uint32_t max_block_size);
+
+// The candidate pairs of `blocks`, rule by rule and block by block, with the pair counts filled
+// in the stats.
+Candidates EnumerateCandidates(const BlockIndex& blocks);
+
+// BuildBlocks then EnumerateCandidates.
 Candidates GenerateCandidates(std::span<const std::span<const std::string_view>> columns,
                               size_t records, std::span<const BlockingRule> rules,
                               uint32_t max_block_size);

@@ -18,9 +18,10 @@
 #include <string>
 #include <vector>
 
+#include "match/compare_level.h"
+
 namespace idg {
 
-inline constexpr uint8_t kNullLevel = 0xff;        // a missing value: no evidence either way
 inline constexpr int32_t kWeightOne = 1 << 16;     // fixed-point units per bit of weight
 
 struct ComparisonModel {
