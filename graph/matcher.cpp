@@ -195,16 +195,14 @@ FellegiSunterModel TrainModel(const Config& config, const RecordStore& records,
   return model;
 }
 
-MatchResult MatchRecords(const Config& config, const RecordStore& records,
-                         const FellegiSunterModel& model, ScoreDevice device) {
+ScoringWork PrepareScoring(const Config& config, const RecordStore& records,
+                           const FellegiSunterModel& model) {
   CheckModelFitsConfig(config, model);
-  MatchResult res;
   const Inputs in = MakeInputs(config, records);
+  ScoringWork work;
   auto t = std::chrono::steady_clock::now();
-  const BlockIndex blocks = BuildBlocks(config, in, records.size());
-  res.stats.seconds_blocking = Since(t);
-
-  t = std::chrono::steady_clock::now();
+  work.blocks = BuildBlocks(config, in, records.size());
+  work.seconds_blocking = Since(t);
   const auto& comps = config.matching.comparisons;
   PairWeights w;
   w.level.resize(comps.size());
@@ -231,8 +229,18 @@ MatchResult MatchRecords(const Config& config, const RecordStore& records,
     }
   }
   const int64_t min_score = model.ScoreForProbability(config.matching.threshold);
-  ScoredPairs scored =
-      ScoreBlocks(MakeScoringTable(in.scoring(), w, min_score), blocks, device);
+  work.table = MakeScoringTable(in.scoring(), w, min_score);
+  return work;
+}
+
+MatchResult MatchRecords(const Config& config, const RecordStore& records,
+                         const FellegiSunterModel& model, ScoreDevice device) {
+  MatchResult res;
+  const auto t = std::chrono::steady_clock::now();
+  const ScoringWork work = PrepareScoring(config, records, model);
+  const BlockIndex& blocks = work.blocks;
+  res.stats.seconds_blocking = work.seconds_blocking;
+  ScoredPairs scored = ScoreBlocks(work.table, blocks, device);
   res.stats.blocking = blocks.stats;
   for (size_t r = 0; r < blocks.rules(); ++r) {
     res.stats.blocking[r].pairs = scored.scored[r];
@@ -247,7 +255,7 @@ MatchResult MatchRecords(const Config& config, const RecordStore& records,
   res.stats.links = res.links.size();
   res.stats.device = std::move(scored.device);
   res.stats.device_note = std::move(scored.note);
-  res.stats.seconds_scoring = Since(t);
+  res.stats.seconds_scoring = Since(t) - res.stats.seconds_blocking;
   return res;
 }
 

@@ -42,6 +42,16 @@ FellegiSunterModel UntrainedModel(const Config& config);
 FellegiSunterModel TrainModel(const Config& config, const RecordStore& records,
                               MatchStats* stats = nullptr);
 
+// The blocks and the packed columns and weights that scoring reads: the first half of
+// MatchRecords, apart for benchmarks.
+struct ScoringWork {
+  BlockIndex blocks;
+  ScoringTable table;
+  double seconds_blocking = 0;
+};
+ScoringWork PrepareScoring(const Config& config, const RecordStore& records,
+                           const FellegiSunterModel& model);
+
 // Blocks, scores and keeps the pairs at or above the config's match-probability threshold, on
 // `device` (kernels/pair_scorer.h: auto takes a GPU when there is one). Links come sorted by
 // record pair; the result does not depend on the device or the thread count.
