@@ -18,6 +18,7 @@
 #include "gen/generator.h"
 #include "io/config_loader.h"
 #include "io/job.h"
+#include "kernels/device.h"
 #include "tests/temp_dir.h"
 
 namespace idg {
@@ -265,6 +266,28 @@ TEST_F(Cli, ResolveWithPreviousKeepsIds) {
   EXPECT_EQ(JsonNumber(summary, "merges"), 0);
   EXPECT_EQ(JsonNumber(summary, "splits"), 0);
   EXPECT_EQ(JsonNumber(summary, "previous_matched"), JsonNumber(summary, "records"));
+}
+
+// --device cpu and auto give the same profiles; gpu without a GPU fails the job, not the CLI.
+TEST_F(Cli, DeviceChoiceKeepsTheResultAndGpuWithoutOneFails) {
+  ASSERT_EQ(gen_rc_, 0);
+  ASSERT_EQ(RunCli({"-q", "resolve", "-c", Data("idgraph.toml"), "-o", Out("dc.csv"), "--rejects",
+                    Out("dc.tsv"), "--device", "cpu", "--summary-json", Out("dc.json")}),
+            0);
+  ASSERT_EQ(RunCli({"-q", "resolve", "-c", Data("idgraph.toml"), "-o", Out("da.csv"), "--rejects",
+                    Out("da.tsv"), "--device", "auto", "--summary-json", Out("da.json")}),
+            0);
+  EXPECT_EQ(ReadFile(Out("dc.csv")), ReadFile(Out("da.csv")));
+  EXPECT_TRUE(Contains(ReadFile(Out("dc.json")), "\"device\":\"cpu\""));
+  if (QueryDevices().gpu_count == 0) {
+    EXPECT_TRUE(Contains(ReadFile(Out("da.json")), "no usable GPU"));
+    EXPECT_EQ(RunCli({"-q", "resolve", "-c", Data("idgraph.toml"), "-o", Out("dg.csv"),
+                      "--rejects", Out("dg.tsv"), "--device", "gpu"}),
+              1);
+  }
+  EXPECT_EQ(RunCli({"-q", "resolve", "-c", Data("idgraph.toml"), "-o", Out("dt.csv"), "--device",
+                    "tpu"}),
+            2);
 }
 
 TEST_F(Cli, UsageErrorsExitTwo) {
