@@ -17,6 +17,7 @@
 #include "io/chunks.h"
 #include "io/csv_chunker.h"
 #include "io/mapped_file.h"
+#include "io/mapped_input.h"
 #include "io/reader.h"
 #include "io/utf8.h"
 
@@ -185,22 +186,14 @@ std::string_view QuotedValue(std::string_view file, const FieldSpan& f, char quo
 
 std::string_view Truncated(std::string_view text) { return text.substr(0, kMaxRowBytes); }
 
-class CsvInput final : public ChunkedInput {
+class CsvInput final : public detail::MappedChunkedInput {
  public:
   CsvInput(detail::MappedFile file, detail::CsvGrammar grammar, std::vector<std::string> header,
            std::vector<size_t> column_index, std::vector<ChunkSpan> chunks)
-      : file_(std::move(file)),
+      : MappedChunkedInput(std::move(file), std::move(chunks)),
         grammar_(std::move(grammar)),
         header_(std::move(header)),
-        column_index_(std::move(column_index)),
-        chunks_(std::move(chunks)) {}
-
-  size_t chunk_count() const override { return chunks_.size(); }
-  uint64_t size_bytes() const override { return file_.size(); }
-  uint64_t chunk_bytes(size_t chunk) const override {
-    IDG_REQUIRE(chunk < chunks_.size(), file_.path() + ": no chunk " + std::to_string(chunk));
-    return chunks_[chunk].end - chunks_[chunk].begin;
-  }
+        column_index_(std::move(column_index)) {}
 
   void ParseChunk(size_t chunk, const RowCallback& on_row,
                   const ErrorCallback& on_error) const override;
@@ -209,11 +202,9 @@ class CsvInput final : public ChunkedInput {
   void FillQuotedRowValues(const CsvRow& row, std::vector<std::string_view>& values,
                            std::string& scratch) const;
 
-  detail::MappedFile file_;
   detail::CsvGrammar grammar_;
   std::vector<std::string> header_;
   std::vector<size_t> column_index_;  // header position of each requested column
-  std::vector<ChunkSpan> chunks_;
 };
 
 void CsvInput::FillQuotedRowValues(const CsvRow& row, std::vector<std::string_view>& values,
@@ -232,8 +223,7 @@ void CsvInput::FillQuotedRowValues(const CsvRow& row, std::vector<std::string_vi
 
 void CsvInput::ParseChunk(size_t chunk, const RowCallback& on_row,
                           const ErrorCallback& on_error) const {
-  IDG_REQUIRE(chunk < chunks_.size(), file_.path() + ": no chunk " + std::to_string(chunk));
-  const ChunkSpan& span = chunks_[chunk];
+  const ChunkSpan& span = this->span(chunk);
   const std::string_view file = file_.bytes();
   // Rows partition the chunk between ASCII terminators, so a valid chunk has valid rows.
   const bool chunk_utf8 = detail::ValidUtf8(file.substr(span.begin, span.end - span.begin));

@@ -14,6 +14,7 @@
 #include "base/error.h"
 #include "io/chunks.h"
 #include "io/mapped_file.h"
+#include "io/mapped_input.h"
 #include "io/reader.h"
 #include "io/utf8.h"
 
@@ -266,26 +267,17 @@ class LineParser {
   std::string error_reason_;
 };
 
-class JsonlInput final : public ChunkedInput {
+class JsonlInput final : public detail::MappedChunkedInput {
  public:
   JsonlInput(detail::MappedFile file, std::vector<PathNode> tree, size_t column_count,
              std::vector<ChunkSpan> chunks)
-      : file_(std::move(file)),
+      : MappedChunkedInput(std::move(file), std::move(chunks)),
         tree_(std::move(tree)),
-        column_count_(column_count),
-        chunks_(std::move(chunks)) {}
-
-  size_t chunk_count() const override { return chunks_.size(); }
-  uint64_t size_bytes() const override { return file_.size(); }
-  uint64_t chunk_bytes(size_t chunk) const override {
-    IDG_REQUIRE(chunk < chunks_.size(), file_.path() + ": no chunk " + std::to_string(chunk));
-    return chunks_[chunk].end - chunks_[chunk].begin;
-  }
+        column_count_(column_count) {}
 
   void ParseChunk(size_t chunk, const RowCallback& on_row,
                   const ErrorCallback& on_error) const override {
-    IDG_REQUIRE(chunk < chunks_.size(), file_.path() + ": no chunk " + std::to_string(chunk));
-    const ChunkSpan& span = chunks_[chunk];
+    const ChunkSpan& span = this->span(chunk);
     const std::string_view file = file_.bytes();
     LineParser parser(tree_, column_count_);
     uint64_t line = span.first_line;
@@ -310,10 +302,8 @@ class JsonlInput final : public ChunkedInput {
   }
 
  private:
-  detail::MappedFile file_;
   std::vector<PathNode> tree_;
   size_t column_count_;
-  std::vector<ChunkSpan> chunks_;
 };
 
 }  // namespace

@@ -27,14 +27,8 @@ namespace {
 namespace fs = std::filesystem;
 
 using test::Contains;
+using test::ReadFile;
 using test::TempDir;
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 void WriteFile(const std::string& path, const std::string& bytes) {
   std::ofstream(path, std::ios::binary) << bytes;

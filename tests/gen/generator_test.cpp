@@ -15,6 +15,7 @@
 
 #include "base/error.h"
 #include "gen/example_config.h"
+#include "tests/temp_dir.h"
 
 namespace idg {
 namespace {
@@ -26,27 +27,8 @@ constexpr uint64_t kRecords = 120'000;
 const char* const kFiles[] = {"crm.csv",   "pos.csv",   "support.csv",
                               "web.jsonl", "truth.csv", "idgraph.toml"};
 
-// A fresh directory under the system temp dir, removed with the object.
-class TempDir {
- public:
-  explicit TempDir(const std::string& name)
-      : path_(fs::temp_directory_path() /
-              ("idg_gen_test_" + std::to_string(::getpid()) + "_" + name)) {
-    fs::remove_all(path_);
-  }
-  ~TempDir() { fs::remove_all(path_); }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
-
-std::string ReadFile(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
+using test::ReadFile;
+using test::TempDir;
 
 std::vector<std::string> Lines(const std::string& text) {
   std::vector<std::string> lines;
@@ -153,8 +135,8 @@ Table ReadCsv(const fs::path& path, char delimiter) {
 class GeneratedData : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    dir_ = new TempDir("shared");
-    summary_ = Generate({.records = kRecords, .seed = 7, .out_dir = dir_->path().string()},
+    dir_ = new TempDir;
+    summary_ = Generate({.records = kRecords, .seed = 7, .out_dir = dir_->str()},
                         [](uint64_t done, uint64_t total) {
                           EXPECT_LE(done, total);
                           last_progress_ = done;
@@ -164,7 +146,7 @@ class GeneratedData : public ::testing::Test {
     delete dir_;
     dir_ = nullptr;
   }
-  static fs::path Path(const char* file) { return dir_->path() / file; }
+  static std::string Path(const char* file) { return dir_->Path(file); }
 
   static TempDir* dir_;
   static GenSummary summary_;
@@ -320,43 +302,42 @@ TEST_F(GeneratedData, IdentifiersJunkAndSharedValues) {
 }
 
 TEST(Generate, SameSeedSameBytesWhateverTheThreadCount) {
-  TempDir one("threads1"), two("threads2");
+  TempDir one, two;
   {
     tbb::global_control limit(tbb::global_control::max_allowed_parallelism, 1);
-    Generate({.records = kRecords, .seed = 11, .out_dir = one.path().string()});
+    Generate({.records = kRecords, .seed = 11, .out_dir = one.str()});
   }
   {
     tbb::global_control limit(tbb::global_control::max_allowed_parallelism, 2);
-    Generate({.records = kRecords, .seed = 11, .out_dir = two.path().string()});
+    Generate({.records = kRecords, .seed = 11, .out_dir = two.str()});
   }
   for (const char* file : kFiles) {
-    EXPECT_TRUE(ReadFile(one.path() / file) == ReadFile(two.path() / file)) << file;
+    EXPECT_TRUE(ReadFile(one.Path(file)) == ReadFile(two.Path(file))) << file;
   }
 }
 
 TEST(Generate, DifferentSeedsDiffer) {
-  TempDir a("seed_a"), b("seed_b");
-  Generate({.records = 2'000, .seed = 1, .out_dir = a.path().string()});
-  Generate({.records = 2'000, .seed = 2, .out_dir = b.path().string()});
+  TempDir a, b;
+  Generate({.records = 2'000, .seed = 1, .out_dir = a.str()});
+  Generate({.records = 2'000, .seed = 2, .out_dir = b.str()});
   for (const char* file : {"crm.csv", "pos.csv", "support.csv", "web.jsonl", "truth.csv"}) {
-    EXPECT_NE(ReadFile(a.path() / file), ReadFile(b.path() / file)) << file;
+    EXPECT_NE(ReadFile(a.Path(file)), ReadFile(b.Path(file))) << file;
   }
 }
 
 TEST(Generate, ExactRecordCountsAcrossBlockBoundaries) {
-  TempDir dir("counts");
+  TempDir dir;
   for (uint64_t records : {0, 1, 7, 49'153}) {
-    const GenSummary s = Generate({.records = records, .seed = 3, .out_dir = dir.path().string()});
+    const GenSummary s = Generate({.records = records, .seed = 3, .out_dir = dir.str()});
     EXPECT_EQ(s.records, records);
-    EXPECT_EQ(Lines(ReadFile(dir.path() / "truth.csv")).size(), records + 1);
+    EXPECT_EQ(Lines(ReadFile(dir.Path("truth.csv"))).size(), records + 1);
   }
 }
 
 TEST(Generate, UnwritableDirectoryThrowsWithPath) {
-  TempDir dir("unwritable");
-  fs::create_directories(dir.path());
-  std::ofstream(dir.path() / "file") << "x";
-  const std::string target = (dir.path() / "file" / "sub").string();
+  TempDir dir;
+  std::ofstream(dir.Path("file")) << "x";
+  const std::string target = dir.Path("file") + "/sub";
   try {
     Generate({.records = 10, .seed = 1, .out_dir = target});
     FAIL() << "expected idg::Error";

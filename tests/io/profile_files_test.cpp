@@ -22,16 +22,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-
 using test::Contains;
+using test::ReadFile;
 using test::TempDir;
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 std::vector<std::string> Lines(const std::string& text) {
   std::vector<std::string> out;
