@@ -9,8 +9,10 @@
 // alone with blocks of up to 5,000 records, the pair-heavy shape of a re-resolution that casts
 // a wide net. Set-up (not timed): generate the records, load them, train the model, build the blocks and
 // the packed columns. Each benchmark reports scored pairs per second (Mpairs_per_s) over its
-// iterations. GpuKernels is timed by CUDA events around the kernels alone; GpuWall and Cpu by
-// the wall clock around the whole call (GPU: uploads, copies back and the final sort too).
+// iterations. GpuKernels is timed by CUDA events around the kernels alone; Cpu by the wall
+// clock of the scoring loop (ScoredPairs::seconds_device: the final sort by pair left out, as
+// the kernels' time leaves it out); GpuWall by the wall clock around the whole call (uploads,
+// copies back and the final sort too).
 #include <benchmark/benchmark.h>
 #include <unistd.h>
 
