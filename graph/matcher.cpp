@@ -70,10 +70,6 @@ BlockIndex BuildBlocks(const Config& config, const Inputs& in, size_t n) {
   return BuildBlocks(cols, n, rules, config.matching.max_block_size);
 }
 
-Candidates Block(const Config& config, const Inputs& in, size_t n) {
-  return EnumerateCandidates(BuildBlocks(config, in, n));
-}
-
 }  // namespace
 
 FellegiSunterModel UntrainedModel(const Config& config) {
@@ -143,9 +139,11 @@ FellegiSunterModel TrainModel(const Config& config, const RecordStore& records,
   // the random pairs' u. The prior is the expected number of matches among all candidates
   // (each counted under the first rule that produced it) over all pairs.
   auto tb = std::chrono::steady_clock::now();
-  Candidates cands = Block(config, in, n);
-  st.blocking = cands.stats;
-  st.candidate_pairs = cands.pairs.size();
+  BlockIndex blocks = BuildBlocks(config, in, n);
+  CountCandidates(blocks);
+  st.blocking = blocks.stats;
+  st.candidate_pairs = 0;
+  for (const BlockingStats& b : blocks.stats) st.candidate_pairs += b.pairs;
   st.seconds_blocking = Since(tb);
   const size_t kc = in.rules.size();
   std::vector<std::vector<double>> m_sum(kc);
@@ -154,18 +152,14 @@ FellegiSunterModel TrainModel(const Config& config, const RecordStore& records,
   for (size_t k = 0; k < kc; ++k) m_sum[k].assign(model.comparisons[k].m.size(), 0.0);
   for (size_t r = 0; r < config.matching.blocking.size(); ++r) {
     const auto& rule = config.matching.blocking[r];
-    MatchingConfig one = config.matching;
-    one.blocking = {rule};
-    Config single = config;
-    single.matching = one;
-    const Candidates pairs = Block(single, in, n);
-    if (pairs.pairs.empty()) continue;
+    const std::vector<std::pair<uint32_t, uint32_t>> pairs = RulePairs(blocks, r);
+    if (pairs.empty()) continue;
     std::vector<bool> masked(kc, false);
     for (size_t k = 0; k < kc; ++k) {
       for (const auto& part : rule.parts) masked[k] = masked[k] || part.attr == config.matching.comparisons[k].attr;
     }
-    std::vector<uint8_t> levels = ComparePairs(in.scoring(), pairs.pairs);
-    for (size_t i = 0; i < pairs.pairs.size(); ++i) {
+    std::vector<uint8_t> levels = ComparePairs(in.scoring(), pairs);
+    for (size_t i = 0; i < pairs.size(); ++i) {
       for (size_t k = 0; k < kc; ++k) {
         if (masked[k]) levels[i * kc + k] = kNullLevel;
       }
@@ -183,7 +177,7 @@ FellegiSunterModel TrainModel(const Config& config, const RecordStore& records,
       ++m_rules[k];
     }
     // This rule's new pairs (not found by an earlier rule) and its share of matches.
-    expected_matches += em.prior * double(cands.stats[r].pairs);
+    expected_matches += em.prior * double(blocks.stats[r].pairs);
   }
   for (size_t k = 0; k < kc; ++k) {
     if (m_rules[k] == 0) continue;  // blocked on by every rule: keep the starting m

@@ -3,6 +3,7 @@
 #define XXH_INLINE_ALL
 #include <tbb/enumerable_thread_specific.h>
 #include <tbb/parallel_for.h>
+#include <tbb/parallel_reduce.h>
 #include <tbb/parallel_sort.h>
 #include <xxhash.h>
 
@@ -127,6 +128,47 @@ Candidates EnumerateCandidates(const BlockIndex& ix) {
     }
   }
   return out;
+}
+
+void CountCandidates(BlockIndex& ix) {
+  using Counts = std::pair<uint64_t, uint64_t>;  // (new pairs, pairs an earlier rule had)
+  for (size_t k = 0; k < ix.rules(); ++k) {
+    const Counts c = tbb::parallel_reduce(
+        tbb::blocked_range<uint32_t>(ix.rule_first_block[k], ix.rule_first_block[k + 1]),
+        Counts{0, 0},
+        [&](const auto& range, Counts acc) {
+          for (uint32_t b = range.begin(); b < range.end(); ++b) {
+            const uint32_t* m = ix.members.data() + ix.offsets[b];
+            const uint64_t n = ix.block_size(b);
+            if (k == 0) {
+              acc.first += PairsIn(n);
+              continue;
+            }
+            for (uint64_t y = 1; y < n; ++y) {
+              for (uint64_t x = 0; x < y; ++x) {
+                const bool earlier =
+                    ProducedEarlier(ix.block_of.data(), ix.records, static_cast<uint32_t>(k), m[x], m[y]);
+                ++(earlier ? acc.second : acc.first);
+              }
+            }
+          }
+          return acc;
+        },
+        [](Counts a, Counts b) { return Counts{a.first + b.first, a.second + b.second}; });
+    ix.stats[k].pairs = c.first;
+    ix.stats[k].duplicate_pairs = c.second;
+  }
+}
+
+std::vector<std::pair<uint32_t, uint32_t>> RulePairs(const BlockIndex& ix, size_t rule) {
+  std::vector<std::pair<uint32_t, uint32_t>> pairs;
+  for (uint32_t b = ix.rule_first_block[rule]; b < ix.rule_first_block[rule + 1]; ++b) {
+    const uint32_t* m = ix.members.data() + ix.offsets[b];
+    for (uint64_t y = 1; y < ix.block_size(b); ++y) {
+      for (uint64_t x = 0; x < y; ++x) pairs.push_back({m[x], m[y]});
+    }
+  }
+  return pairs;
 }
 
 Candidates GenerateCandidates(std::span<const std::span<const std::string_view>> columns,

@@ -73,6 +73,13 @@ BlockIndex BuildBlocks(std::span<const std::span<const std::string_view>> column
 // in the stats.
 Candidates EnumerateCandidates(const BlockIndex& blocks);
 
+// Fills the stats' pairs and duplicate_pairs of `blocks` without listing the pairs.
+void CountCandidates(BlockIndex& blocks);
+
+// Every pair of rule `rule`'s blocks, those an earlier rule produced too (training fits one
+// rule's pairs at a time), in EnumerateCandidates' order.
+std::vector<std::pair<uint32_t, uint32_t>> RulePairs(const BlockIndex& blocks, size_t rule);
+
 // BuildBlocks then EnumerateCandidates.
 Candidates GenerateCandidates(std::span<const std::span<const std::string_view>> columns,
                               size_t records, std::span<const BlockingRule> rules,

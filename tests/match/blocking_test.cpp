@@ -122,6 +122,23 @@ TEST(Blocking, MatchesBruteForceForAnyThreadCount) {
     }
   }
   EXPECT_GT(first.stats[0].skipped_blocks + first.stats[2].skipped_blocks, 0u);
+
+  // Counting without listing gives the listing's counts; a rule's own pairs are its new pairs
+  // plus those an earlier rule had, and include every new pair it listed.
+  BlockIndex ix = BuildBlocks(cols, n, rules, cap);
+  CountCandidates(ix);
+  size_t begin = 0;
+  for (size_t k = 0; k < rules.size(); ++k) {
+    EXPECT_EQ(ix.stats[k].pairs, first.stats[k].pairs) << k;
+    EXPECT_EQ(ix.stats[k].duplicate_pairs, first.stats[k].duplicate_pairs) << k;
+    const auto own = RulePairs(ix, k);
+    EXPECT_EQ(own.size(), first.stats[k].pairs + first.stats[k].duplicate_pairs) << k;
+    const std::set<std::pair<uint32_t, uint32_t>> own_set(own.begin(), own.end());
+    for (size_t i = begin; i < begin + first.stats[k].pairs; ++i) {
+      EXPECT_TRUE(own_set.count(first.pairs[i])) << k;
+    }
+    begin += first.stats[k].pairs;
+  }
 }
 
 }  // namespace
