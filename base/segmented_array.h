@@ -34,6 +34,11 @@ class SegmentedArray {
     segments_[s].store(owned_.back().get(), std::memory_order_release);
   }
 
+  // Makes indices 0..i addressable. Thread-safe.
+  void EnsureUpTo(size_t i) {
+    for (size_t s = 0; s <= (i >> kSegmentBits); ++s) Ensure(s << kSegmentBits);
+  }
+
   // Element i; Ensure(i) must have happened before. Thread-safe.
   T& operator[](size_t i) {
     return segments_[i >> kSegmentBits].load(std::memory_order_acquire)[i & (kSegmentSize - 1)];

@@ -57,7 +57,7 @@ int RunDemo(const GlobalOptions& g, const DemoCommand& c) {
                                      LabelColumns{"source", "record_id", "entity", "", ",", ""},
                                      graph->config, graph->records);
   // The same records resolved by shared identifiers alone, to show what matching adds.
-  const Resolution deterministic = Resolve(graph->config, graph->records, graph->interner, graph->junk);
+  const Resolution deterministic = Resolve(graph->config, graph->records, *graph->interner, graph->junk);
   std::vector<uint64_t> with_matching, identifiers_only, actual;
   for (RecordId r = 0; r < graph->records.size(); ++r) {
     if (truth[r] == kNoLabel) continue;

@@ -244,6 +244,28 @@ std::optional<IdentifierId> Interner::Find(KindId kind, std::string_view value) 
   }
 }
 
+void Interner::Count(IdentifierId id) {
+  Entry* e = entries_[id];
+  Shard& shard = shards_[Hash(e->kind, e->value()) & (kShards - 1)];
+  std::lock_guard guard(shard.lock);
+  ++e->count;
+}
+
+void Interner::Uncount(IdentifierId id) {
+  Entry* e = entries_[id];
+  Shard& shard = shards_[Hash(e->kind, e->value()) & (kShards - 1)];
+  std::lock_guard guard(shard.lock);
+  IDG_ASSERT(e->count > 0);
+  --e->count;
+}
+
+void Interner::Scrub(IdentifierId id) {
+  Entry* e = entries_[id];
+  Shard& shard = shards_[Hash(e->kind, e->value()) & (kShards - 1)];
+  std::lock_guard guard(shard.lock);
+  std::memset(reinterpret_cast<char*>(e + 1), 0, e->size);
+}
+
 size_t Interner::bytes_reserved() const {
   size_t bytes = entries_.bytes_reserved();
   for (size_t s = 0; s < kShards; ++s) {

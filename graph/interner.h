@@ -52,6 +52,15 @@ class Interner {
   // The id of (kind, value) if interned. Thread-safe with Intern.
   std::optional<IdentifierId> Find(KindId kind, std::string_view value) const;
 
+  // One record more, or one fewer (it was erased), holds the identifier. Thread-safe with
+  // Intern.
+  void Count(IdentifierId id);
+  void Uncount(IdentifierId id);
+  // Overwrites the value's bytes with zeros, so that the value is gone from memory and Find no
+  // longer finds it (interning it again gives a new id). For erasure: value(id) reads zeros
+  // afterwards. Thread-safe with Intern and Find.
+  void Scrub(IdentifierId id);
+
   size_t size() const { return next_id_.load(std::memory_order_acquire); }
 
   // Per-id data, valid for id < size() once the Intern that made it has returned.

@@ -61,16 +61,26 @@ Inputs MakeInputs(const Config& config, const RecordStore& records) {
 BlockIndex BuildBlocks(const Config& config, const Inputs& in, size_t n) {
   std::vector<std::span<const std::string_view>> cols;
   for (const auto& c : in.attrs) cols.push_back(c);
+  return BuildBlocks(cols, n, BlockingRulesOf(config), config.matching.max_block_size);
+}
+
+}  // namespace
+
+std::vector<BlockingRule> BlockingRulesOf(const Config& config) {
   std::vector<BlockingRule> rules;
   for (const auto& r : config.matching.blocking) {
     BlockingRule br{r.name, {}};
     for (const auto& p : r.parts) br.parts.push_back({p.attr, p.transform, p.length});
     rules.push_back(std::move(br));
   }
-  return BuildBlocks(cols, n, rules, config.matching.max_block_size);
+  return rules;
 }
 
-}  // namespace
+std::vector<ComparisonRule> ComparisonRulesOf(const Config& config) {
+  std::vector<ComparisonRule> rules;
+  for (const auto& c : config.matching.comparisons) rules.push_back(RuleOf(c));
+  return rules;
+}
 
 FellegiSunterModel UntrainedModel(const Config& config) {
   FellegiSunterModel m;

@@ -35,6 +35,11 @@ struct MatchResult {
   MatchStats stats;
 };
 
+// The config's blocking rules; their columns are attribute ids.
+std::vector<BlockingRule> BlockingRulesOf(const Config& config);
+// The config's comparisons as rules for CompareLevel (match/compare_level.h).
+std::vector<ComparisonRule> ComparisonRulesOf(const Config& config);
+
 // A model with the config's comparisons, levels named, m and u not yet trained.
 FellegiSunterModel UntrainedModel(const Config& config);
 

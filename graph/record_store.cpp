@@ -3,6 +3,7 @@
 #include <tbb/parallel_for.h>
 
 #include <algorithm>
+#include <cstring>
 
 #include "base/error.h"
 
@@ -43,6 +44,13 @@ void RecordStore::Append(std::vector<RecordBatch>&& batches) {
   });
   for (auto& batch : batches) arenas_.push_back(std::move(batch.arena));
   batches.clear();
+}
+
+void RecordStore::Scrub(RecordId r) {
+  // The bytes live in arenas this store owns; the views are const only to readers.
+  auto wipe = [](std::string_view v) { std::memset(const_cast<char*>(v.data()), 0, v.size()); };
+  wipe(source_record_id_[r]);
+  for (const AttrValue& a : attributes(r)) wipe(a.value);
 }
 
 size_t RecordStore::bytes_reserved() const {

@@ -55,6 +55,10 @@ class RecordStore {
   std::span<const AttrValue> attributes(RecordId r) const {
     return {attrs_.data() + attr_begin_[r], attrs_.data() + attr_begin_[r + 1]};
   }
+  // Overwrites the record's strings (source record id, attribute values) with zeros, for
+  // erasure. Not thread-safe with readers of those strings.
+  void Scrub(RecordId r);
+
   size_t identifier_occurrences() const { return idents_.size(); }
   size_t bytes_reserved() const;
 

@@ -10,6 +10,7 @@
 #include <cmath>
 #include <tuple>
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <numeric>
 #include <unordered_map>
@@ -27,6 +28,20 @@ enum Flag : uint8_t {
   kTag = 8,          // a value of a unique kind that counts for merge protection
 };
 
+// The flag of an identifier that is not junk, from its kind and its count.
+uint8_t FlagOf(const Config& config, const Interner& interner, IdentifierId id) {
+  const KindConfig& kind = config.kinds[interner.kind(id)];
+  const uint32_t count = interner.count(id);
+  uint8_t f = 0;
+  if (kind.max_records != 0 && count > kind.max_records) {
+    if (kind.deterministic) f = kQuarantined;
+  } else {
+    if (kind.deterministic && count >= 2) f |= kLinks;
+    if (kind.unique) f |= kTag;
+  }
+  return f;
+}
+
 std::vector<uint8_t> FlagIdentifiers(const Config& config, const Interner& interner,
                                      std::span<const IdentifierId> junk) {
   const size_t m = interner.size();
@@ -34,35 +49,47 @@ std::vector<uint8_t> FlagIdentifiers(const Config& config, const Interner& inter
   for (IdentifierId id : junk) flags[id] = kJunk;
   tbb::parallel_for(tbb::blocked_range<size_t>(0, m, 1 << 14), [&](const auto& r) {
     for (size_t i = r.begin(); i < r.end(); ++i) {
-      if (flags[i] & kJunk) continue;
-      const auto id = static_cast<IdentifierId>(i);
-      const KindConfig& kind = config.kinds[interner.kind(id)];
-      const uint32_t count = interner.count(id);
-      uint8_t f = 0;
-      if (kind.max_records != 0 && count > kind.max_records) {
-        if (kind.deterministic) f = kQuarantined;
-      } else {
-        if (kind.deterministic && count >= 2) f |= kLinks;
-        if (kind.unique) f |= kTag;
-      }
-      flags[i] = f;
+      if (!(flags[i] & kJunk)) flags[i] = FlagOf(config, interner, static_cast<IdentifierId>(i));
     }
   });
   return flags;
 }
 
+using FlagFn = std::function<uint8_t(IdentifierId)>;
+
+// Both hold values of some unique kind, and not the same ones. `a`, `b`: sorted.
+bool Disagree(const Interner& interner, const std::vector<IdentifierId>& a,
+              const std::vector<IdentifierId>& b) {
+  for (IdentifierId x : a) {
+    bool kind_seen = false, same = false;
+    for (IdentifierId y : b) {
+      if (interner.kind(y) != interner.kind(x)) continue;
+      kind_seen = true;
+      same |= x == y;
+    }
+    if (kind_seen && !same) return true;
+  }
+  return false;
+}
+
+void MergeTags(std::vector<IdentifierId>& into, const std::vector<IdentifierId>& from) {
+  into.insert(into.end(), from.begin(), from.end());
+  std::sort(into.begin(), into.end());
+  into.erase(std::unique(into.begin(), into.end()), into.end());
+}
+
 // Re-resolves one component that holds two values of a unique kind. `members`: its records,
-// ascending. Writes each member's new representative into `uf` and refused identifiers into
-// `refused`. Reads only content, so the outcome does not depend on load order.
+// ascending. Writes each member's new representative into `rep` (one per member) and refused
+// identifiers into `refused`. Reads only content, so the outcome does not depend on load order.
 class ComponentResolver {
  public:
   ComponentResolver(const Config& config, const RecordStore& records, const Interner& interner,
-                    const std::vector<uint8_t>& flags)
-      : config_(config), records_(records), interner_(interner), flags_(flags) {}
+                    const FlagFn& flag)
+      : config_(config), records_(records), interner_(interner), flag_(flag) {}
 
   // `links`: the fuzzy links inside this component.
-  void Run(std::span<const RecordId> members, std::span<const FuzzyLink> links, UnionFind& uf,
-           std::vector<IdentifierId>& refused, uint64_t& refused_links) {
+  void Run(std::span<const RecordId> members, std::span<const FuzzyLink> links,
+           std::span<RecordId> rep, std::vector<IdentifierId>& refused, uint64_t& refused_links) {
     const uint32_t s = static_cast<uint32_t>(members.size());
     parent_.resize(s);
     std::iota(parent_.begin(), parent_.end(), 0u);
@@ -70,8 +97,9 @@ class ComponentResolver {
     occurrences_.clear();
     for (uint32_t j = 0; j < s; ++j) {
       for (IdentifierId id : records_.identifiers(members[j])) {
-        if (flags_[id] & kTag) tags_[j].push_back(id);
-        if (flags_[id] & kLinks) occurrences_.push_back({id, j});
+        const uint8_t f = flag_(id);
+        if (f & kTag) tags_[j].push_back(id);
+        if (f & kLinks) occurrences_.push_back({id, j});
       }
       std::sort(tags_[j].begin(), tags_[j].end());
     }
@@ -117,13 +145,13 @@ class ComponentResolver {
     for (const FuzzyLink& l : link_order_) {
       const uint32_t a = Local(members, l.a), b = Local(members, l.b);
       roots_ = {Find(a), Find(b)};
-      if (roots_[0] != roots_[1] && Disagree(tags_[roots_[0]], tags_[roots_[1]])) {
+      if (roots_[0] != roots_[1] && Disagree(interner_, tags_[roots_[0]], tags_[roots_[1]])) {
         ++refused_links;
         continue;
       }
       Link(a, b);
     }
-    for (uint32_t j = 0; j < s; ++j) uf.SetParent(members[j], members[Find(j)]);
+    for (uint32_t j = 0; j < s; ++j) rep[j] = members[Find(j)];
   }
 
  private:
@@ -161,23 +189,8 @@ class ComponentResolver {
     roots_.erase(std::unique(roots_.begin(), roots_.end()), roots_.end());
     for (size_t x = 0; x < roots_.size(); ++x) {
       for (size_t y = x + 1; y < roots_.size(); ++y) {
-        if (Disagree(tags_[roots_[x]], tags_[roots_[y]])) return true;
+        if (Disagree(interner_, tags_[roots_[x]], tags_[roots_[y]])) return true;
       }
-    }
-    return false;
-  }
-
-  // Both hold values of some unique kind, and not the same ones.
-  bool Disagree(const std::vector<IdentifierId>& a, const std::vector<IdentifierId>& b) const {
-    for (IdentifierId x : a) {
-      const KindId k = interner_.kind(x);
-      bool b_has_kind = false, b_has_x = false;
-      for (IdentifierId y : b) {
-        if (interner_.kind(y) != k) continue;
-        b_has_kind = true;
-        b_has_x |= y == x;
-      }
-      if (b_has_kind && !b_has_x) return true;
     }
     return false;
   }
@@ -185,7 +198,7 @@ class ComponentResolver {
   const Config& config_;
   const RecordStore& records_;
   const Interner& interner_;
-  const std::vector<uint8_t>& flags_;
+  const FlagFn& flag_;
   std::vector<uint32_t> parent_;
   std::vector<std::vector<IdentifierId>> tags_;
   std::vector<std::pair<IdentifierId, uint32_t>> occurrences_;
@@ -194,72 +207,75 @@ class ComponentResolver {
   std::vector<FuzzyLink> link_order_;
 };
 
-// Step 4 of strict clustering: fuzzy links strongest first; a link joins clusters of sizes s
-// and t only with at least base + log2(s·t) bits, and never two values of a unique kind.
-void StrictLinks(const RecordStore& records, const std::vector<uint8_t>& flags,
-                 const Interner& interner, std::span<const FuzzyLink> links, int64_t base,
-                 UnionFind& uf, ResolveStats& stats) {
-  const size_t n = records.size();
-  uf.Compress();
-  std::vector<uint32_t> size(n, 0);
-  std::unordered_map<RecordId, std::vector<IdentifierId>> tags;  // roots with unique values
-  for (RecordId r = 0; r < n; ++r) {
-    const RecordId root = uf.Parent(r);
-    ++size[root];
-    for (IdentifierId id : records.identifiers(r)) {
-      if (flags[id] & kTag) tags[root].push_back(id);
-    }
-  }
-  for (auto& [root, t] : tags) {
-    std::sort(t.begin(), t.end());
-    t.erase(std::unique(t.begin(), t.end()), t.end());
-  }
+// Step 4 of strict clustering: fuzzy links strongest first (ties by pair); a link joins
+// clusters of sizes s and t only with at least base + log2(s·t) bits, and never two values of
+// a unique kind. `Clusters` holds the clusters so far: Find(x) is x's root, Size(root),
+// Tags(root) its unique values (sorted; null when none), Join(ra, rb) unites two roots.
+template <typename Clusters>
+void StrictPass(std::span<const FuzzyLink> links, const Interner& interner, int64_t base,
+                Clusters& c, ResolveStats& stats) {
   std::vector<FuzzyLink> order(links.begin(), links.end());
   std::sort(order.begin(), order.end(), [](const FuzzyLink& x, const FuzzyLink& y) {
     if (x.score != y.score) return x.score > y.score;
     return std::tie(x.a, x.b) < std::tie(y.a, y.b);
   });
-  auto disagree = [&](RecordId ra, RecordId rb) {
-    auto ia = tags.find(ra), ib = tags.find(rb);
-    if (ia == tags.end() || ib == tags.end()) return false;
-    for (IdentifierId x : ia->second) {
-      bool kind_seen = false, same = false;
-      for (IdentifierId y : ib->second) {
-        if (interner.kind(y) != interner.kind(x)) continue;
-        kind_seen = true;
-        same |= x == y;
-      }
-      if (kind_seen && !same) return true;
-    }
-    return false;
-  };
   for (const FuzzyLink& l : order) {
-    const RecordId ra = uf.Find(l.a), rb = uf.Find(l.b);
+    const RecordId ra = c.Find(l.a), rb = c.Find(l.b);
     if (ra == rb) continue;
-    const double need = double(base) + std::log2(double(size[ra]) * double(size[rb])) * kWeightOne;
+    const double need =
+        double(base) + std::log2(double(c.Size(ra)) * double(c.Size(rb))) * kWeightOne;
     if (double(l.score) < need) {
       ++stats.refused_strict;
       continue;
     }
-    if (disagree(ra, rb)) {
+    const std::vector<IdentifierId>* ta = c.Tags(ra);
+    const std::vector<IdentifierId>* tb = c.Tags(rb);
+    if (ta != nullptr && tb != nullptr && Disagree(interner, *ta, *tb)) {
       ++stats.refused_fuzzy;
       continue;
     }
-    uf.Unite(ra, rb);
-    const RecordId root = uf.Find(ra), gone = root == ra ? rb : ra;
-    size[root] += size[gone];
-    auto ig = tags.find(gone);
-    if (ig != tags.end()) {
-      auto& into = tags[root];
-      into.insert(into.end(), ig->second.begin(), ig->second.end());
-      std::sort(into.begin(), into.end());
-      into.erase(std::unique(into.begin(), into.end()), into.end());
-      tags.erase(gone);
-    }
+    c.Join(ra, rb);
     ++stats.fuzzy_unions;
   }
-  uf.Compress();
 }
+
+// All records' clusters on the shared union-find, for StrictPass.
+class BulkClusters {
+ public:
+  BulkClusters(const RecordStore& records, const std::vector<uint8_t>& flags, UnionFind& uf)
+      : uf_(uf), size_(records.size(), 0) {
+    uf.Compress();
+    for (RecordId r = 0; r < records.size(); ++r) {
+      const RecordId root = uf.Parent(r);
+      ++size_[root];
+      for (IdentifierId id : records.identifiers(r)) {
+        if (flags[id] & kTag) tags_[root].push_back(id);
+      }
+    }
+    for (auto& [root, t] : tags_) MergeTags(t, {});
+  }
+  RecordId Find(RecordId x) const { return uf_.Find(x); }
+  uint32_t Size(RecordId root) const { return size_[root]; }
+  const std::vector<IdentifierId>* Tags(RecordId root) const {
+    auto it = tags_.find(root);
+    return it == tags_.end() ? nullptr : &it->second;
+  }
+  void Join(RecordId ra, RecordId rb) {
+    uf_.Unite(ra, rb);
+    const RecordId root = uf_.Find(ra), gone = root == ra ? rb : ra;
+    size_[root] += size_[gone];
+    auto ig = tags_.find(gone);
+    if (ig == tags_.end()) return;
+    std::vector<IdentifierId> moved = std::move(ig->second);
+    tags_.erase(ig);
+    MergeTags(tags_[root], moved);
+  }
+
+ private:
+  UnionFind& uf_;
+  std::vector<uint32_t> size_;
+  std::unordered_map<RecordId, std::vector<IdentifierId>> tags_;  // roots with unique values
+};
 
 }  // namespace
 
@@ -372,22 +388,27 @@ Resolution Resolve(const Config& config, const RecordStore& records, const Inter
     std::sort(marked_links.begin(), marked_links.end());
     tbb::enumerable_thread_specific<std::vector<IdentifierId>> refused;
     tbb::combinable<uint64_t> refused_links;
+    const FlagFn flag = [&](IdentifierId id) { return flags[id]; };
     tbb::parallel_for(size_t{0}, starts.size() - 1, [&](size_t c) {
-      ComponentResolver resolver(config, records, interner, flags);
+      ComponentResolver resolver(config, records, interner, flag);
       std::span<const RecordId> span(members.data() + starts[c], starts[c + 1] - starts[c]);
       const RecordId root = marked[starts[c]].first;
       auto lo = std::lower_bound(marked_links.begin(), marked_links.end(),
                                  std::make_pair(root, size_t{0}));
       std::vector<FuzzyLink> links;
       for (; lo != marked_links.end() && lo->first == root; ++lo) links.push_back(fuzzy[lo->second]);
-      resolver.Run(span, links, uf, refused.local(), refused_links.local());
+      std::vector<RecordId> rep(span.size());
+      resolver.Run(span, links, rep, refused.local(), refused_links.local());
+      for (size_t j = 0; j < span.size(); ++j) uf.SetParent(span[j], rep[j]);
     });
     res.stats.refused_fuzzy = refused_links.combine(std::plus<>());
     for (auto& local : refused) res.refused.insert(res.refused.end(), local.begin(), local.end());
   }
 
   if (clustering.strict && !all_fuzzy.empty()) {
-    StrictLinks(records, flags, interner, all_fuzzy, clustering.base_score, uf, res.stats);
+    BulkClusters clusters(records, flags, uf);
+    StrictPass(all_fuzzy, interner, clustering.base_score, clusters, res.stats);
+    uf.Compress();
   }
   res.component.resize(n);
   tbb::parallel_for(tbb::blocked_range<size_t>(0, n, 1 << 16), [&](const auto& r) {
@@ -408,6 +429,150 @@ Resolution Resolve(const Config& config, const RecordStore& records, const Inter
   });
   std::sort(res.refused.begin(), res.refused.end(), by_content);
   return res;
+}
+
+namespace {
+
+// The clusters of one component's members, by local index, for StrictPass.
+class LocalClusters {
+ public:
+  LocalClusters(std::vector<uint32_t>& parent, std::vector<std::vector<IdentifierId>>& tags)
+      : parent_(parent), tags_(tags), size_(parent.size(), 0) {
+    for (uint32_t j = 0; j < parent.size(); ++j) ++size_[Find(j)];
+  }
+  uint32_t Find(uint32_t x) {
+    while (parent_[x] != x) x = parent_[x] = parent_[parent_[x]];
+    return x;
+  }
+  uint32_t Size(uint32_t root) const { return size_[root]; }
+  const std::vector<IdentifierId>* Tags(uint32_t root) const {
+    return tags_[root].empty() ? nullptr : &tags_[root];
+  }
+  void Join(uint32_t a, uint32_t b) {
+    if (a < b) std::swap(a, b);
+    parent_[a] = b;
+    size_[b] += size_[a];
+    MergeTags(tags_[b], tags_[a]);
+    tags_[a].clear();
+  }
+
+ private:
+  std::vector<uint32_t>& parent_;
+  std::vector<std::vector<IdentifierId>>& tags_;  // per root: its unique values, sorted
+  std::vector<uint32_t> size_;
+};
+
+}  // namespace
+
+std::vector<RecordId> ResolveComponent(const Config& config, const RecordStore& records,
+                                       const Interner& interner,
+                                       std::span<const IdentifierId> junk,
+                                       std::span<const RecordId> members,
+                                       std::span<const FuzzyLink> links,
+                                       const ClusteringOptions& clustering, ResolveStats* stats) {
+  IDG_ASSERT(std::is_sorted(junk.begin(), junk.end()));
+  IDG_ASSERT(std::is_sorted(members.begin(), members.end()));
+  ResolveStats local_stats;
+  ResolveStats& st = stats != nullptr ? *stats : local_stats;
+  const auto s = static_cast<uint32_t>(members.size());
+  auto local = [&](RecordId r) {
+    return static_cast<uint32_t>(std::lower_bound(members.begin(), members.end(), r) -
+                                 members.begin());
+  };
+  const FlagFn flag = [&](IdentifierId id) -> uint8_t {
+    if (std::binary_search(junk.begin(), junk.end(), id)) return kJunk;
+    return FlagOf(config, interner, id);
+  };
+  std::vector<uint32_t> parent(s);
+  std::iota(parent.begin(), parent.end(), 0u);
+  auto find = [&](uint32_t x) {
+    while (parent[x] != x) x = parent[x] = parent[parent[x]];
+    return x;
+  };
+  auto unite = [&](uint32_t a, uint32_t b) {
+    a = find(a);
+    b = find(b);
+    if (a == b) return false;
+    if (a < b) std::swap(a, b);
+    parent[a] = b;
+    return true;
+  };
+  // Links mapped to local indices; the map keeps their order by pair.
+  std::vector<FuzzyLink> local_links;
+  local_links.reserve(links.size());
+  for (const FuzzyLink& l : links) local_links.push_back({local(l.a), local(l.b), l.score});
+
+  // (1) Linking identifiers, and fuzzy links unless strict clustering takes them later.
+  std::vector<std::pair<IdentifierId, uint32_t>> occurrences;
+  std::vector<std::vector<IdentifierId>> tags(s);
+  for (uint32_t j = 0; j < s; ++j) {
+    for (IdentifierId id : records.identifiers(members[j])) {
+      const uint8_t f = flag(id);
+      st.junk_occurrences += (f & kJunk) != 0;
+      if (f & kLinks) occurrences.push_back({id, j});
+      if (f & kTag) tags[j].push_back(id);
+    }
+  }
+  std::sort(occurrences.begin(), occurrences.end());
+  for (size_t i = 1; i < occurrences.size(); ++i) {
+    if (occurrences[i].first == occurrences[i - 1].first) {
+      st.unions += unite(occurrences[i - 1].second, occurrences[i].second);
+    }
+  }
+  if (!clustering.strict) {
+    for (const FuzzyLink& l : local_links) st.fuzzy_unions += unite(l.a, l.b);
+  }
+  // (2) Components holding two values of a unique kind; (3) each resolved on its own.
+  std::vector<uint8_t> conflict(s, 0);
+  std::vector<IdentifierId> first_tag(s, kNoIdentifier);
+  bool any_conflict = false;
+  for (uint32_t j = 0; j < s; ++j) {
+    const uint32_t root = find(j);
+    for (IdentifierId id : tags[j]) {
+      if (first_tag[root] == kNoIdentifier) first_tag[root] = id;
+      if (first_tag[root] != id) {
+        conflict[root] = 1;
+        any_conflict = true;
+      }
+    }
+  }
+  if (any_conflict) {
+    ComponentResolver resolver(config, records, interner, flag);
+    std::vector<IdentifierId> refused;
+    uint64_t refused_links = 0;
+    std::vector<RecordId> part, rep;
+    std::vector<FuzzyLink> part_links;
+    std::vector<uint32_t> roots(s);
+    for (uint32_t j = 0; j < s; ++j) roots[j] = find(j);
+    for (uint32_t root = 0; root < s; ++root) {
+      if (!conflict[root]) continue;
+      part.clear();
+      for (uint32_t j = root; j < s; ++j) {
+        if (roots[j] == root) part.push_back(members[j]);
+      }
+      part_links.clear();
+      if (!clustering.strict) {
+        for (const FuzzyLink& l : links) {
+          if (roots[local(l.a)] == root) part_links.push_back(l);
+        }
+      }
+      rep.resize(part.size());
+      resolver.Run(part, part_links, rep, refused, refused_links);
+      for (size_t i = 0; i < part.size(); ++i) parent[local(part[i])] = local(rep[i]);
+      ++st.conflict_components;
+    }
+    st.refused_fuzzy += refused_links;
+  }
+  // (4) Strict clustering.
+  if (clustering.strict && !local_links.empty()) {
+    std::vector<std::vector<IdentifierId>> root_tags(s);
+    for (uint32_t j = 0; j < s; ++j) MergeTags(root_tags[find(j)], tags[j]);
+    LocalClusters clusters(parent, root_tags);
+    StrictPass(local_links, interner, clustering.base_score, clusters, st);
+  }
+  std::vector<RecordId> rep(s);
+  for (uint32_t j = 0; j < s; ++j) rep[j] = members[find(j)];
+  return rep;
 }
 
 }  // namespace idg

@@ -70,4 +70,18 @@ Resolution Resolve(const Config& config, const RecordStore& records, const Inter
                    std::span<const IdentifierId> junk, std::span<const FuzzyLink> fuzzy = {},
                    const ClusteringOptions& clustering = {});
 
+// Resolves `members` on their own exactly as Resolve would within all records, provided no
+// record outside them shares a linking identifier or a fuzzy link with one of them (a "closed"
+// set, such as a connected component of all potential links). `members`: ascending; `links`:
+// the fuzzy links among them, sorted by pair; `junk`: sorted. Identifier flags (caps, links)
+// come from `interner` counts, so those must count exactly the records that hold each value.
+// Returns each member's representative: the smallest member of its cluster. Adds to `stats`.
+std::vector<RecordId> ResolveComponent(const Config& config, const RecordStore& records,
+                                       const Interner& interner,
+                                       std::span<const IdentifierId> junk,
+                                       std::span<const RecordId> members,
+                                       std::span<const FuzzyLink> links,
+                                       const ClusteringOptions& clustering,
+                                       ResolveStats* stats = nullptr);
+
 }  // namespace idg

@@ -40,7 +40,7 @@ std::unique_ptr<ResolvedGraph> RunResolveJob(const ResolveJobOptions& options) {
   if (options.progress) {
     load.progress = [&](uint64_t done, uint64_t total) { options.progress("load", done, total); };
   }
-  LoadResult loaded = Load(g->config, g->interner, load);
+  LoadResult loaded = Load(g->config, *g->interner, load);
   g->records = std::move(loaded.records);
   g->junk = std::move(loaded.junk);
   g->sources = std::move(loaded.sources);
@@ -70,7 +70,7 @@ std::unique_ptr<ResolvedGraph> RunResolveJob(const ResolveJobOptions& options) {
     clustering.strict = g->config.matching.strict_clustering;
     clustering.base_score = g->model->ScoreForProbability(g->config.matching.threshold);
   }
-  g->resolution = Resolve(g->config, g->records, g->interner, g->junk, g->links, clustering);
+  g->resolution = Resolve(g->config, g->records, *g->interner, g->junk, g->links, clustering);
   stage("resolve (union-find, guardrails)");
 
   std::vector<ProfileId> previous;
@@ -109,6 +109,24 @@ TrainedModel RunTrainJob(const Config& config,
   t.model = TrainModel(config, loaded.records, &t.stats);
   t.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return t;
+}
+
+}  // namespace idg
+
+namespace idg {
+
+std::unique_ptr<LiveGraph> MakeLiveGraph(std::unique_ptr<ResolvedGraph> g) {
+  BulkGraph bulk{std::move(g->config),
+                 std::move(g->interner),
+                 std::move(g->records),
+                 std::move(g->junk),
+                 std::move(g->model),
+                 std::move(g->links),
+                 std::move(g->link_levels),
+                 std::move(g->resolution.component),
+                 std::move(g->profiles)};
+  g.reset();
+  return std::make_unique<LiveGraph>(std::move(bulk));
 }
 
 }  // namespace idg

@@ -12,6 +12,7 @@
 
 #include "base/config.h"
 #include "graph/interner.h"
+#include "graph/live_graph.h"
 #include "graph/matcher.h"
 #include "graph/profiles.h"
 #include "graph/record_store.h"
@@ -45,7 +46,7 @@ struct StageTime {
 // Everything a resolve produced, kept in memory for reports and lookups.
 struct ResolvedGraph {
   Config config;
-  Interner interner;
+  std::unique_ptr<Interner> interner = std::make_unique<Interner>();
   RecordStore records;
   std::vector<IdentifierId> junk;
   std::vector<SourceStats> sources;
@@ -63,6 +64,9 @@ struct ResolvedGraph {
 
 // Throws idg::Error for unreadable inputs, missing columns, unwritable outputs.
 std::unique_ptr<ResolvedGraph> RunResolveJob(const ResolveJobOptions& options);
+
+// A live graph (graph/live_graph.h) holding everything `g` resolved, profile ids included.
+std::unique_ptr<LiveGraph> MakeLiveGraph(std::unique_ptr<ResolvedGraph> g);
 
 // Loads the records and trains a matching model on them (the config needs [matching]).
 struct TrainedModel {

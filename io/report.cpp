@@ -48,7 +48,7 @@ uint64_t Singletons(const ResolvedGraph& g) {
 }
 
 std::string IdentifierLabel(const ResolvedGraph& g, IdentifierId id) {
-  return g.config.kinds[g.interner.kind(id)].name + " " + std::string(g.interner.value(id));
+  return g.config.kinds[g.interner->kind(id)].name + " " + std::string(g.interner->value(id));
 }
 
 }  // namespace
@@ -78,7 +78,7 @@ std::string SummaryText(const ResolvedGraph& g, size_t top) {
        "events that are not identify calls)\n\n";
   const auto& st = g.resolution.stats;
   o += Format("identifiers  %s distinct, %s on records; %s junk values ignored\n",
-              Thousands(g.interner.size()).c_str(),
+              Thousands(g.interner->size()).c_str(),
               Thousands(g.records.identifier_occurrences()).c_str(),
               Thousands(st.junk_occurrences).c_str());
   o += Format("links        %s identifiers link records (%s unions); %s quarantined over their "
@@ -122,7 +122,7 @@ std::string SummaryText(const ResolvedGraph& g, size_t top) {
     for (size_t i = 0; i < std::min(top, g.resolution.quarantined.size()); ++i) {
       const IdentifierId id = g.resolution.quarantined[i];
       o += Format("  %-40s %s records\n", IdentifierLabel(g, id).c_str(),
-                  Thousands(g.interner.count(id)).c_str());
+                  Thousands(g.interner->count(id)).c_str());
     }
   }
   if (!g.resolution.refused.empty()) {
@@ -166,7 +166,7 @@ std::string SummaryJson(const ResolvedGraph& g, size_t top) {
               "\"linking_identifiers\":%llu,\"unions\":%llu,\"quarantined\":%zu,\"refused\":%zu,"
               "\"conflict_components\":%llu,\"profiles\":%zu,\"single_record_profiles\":%llu,"
               "\"merges\":%zu,\"splits\":%zu,\"previous_matched\":%llu,",
-              (unsigned long long)g.interner.size(),
+              (unsigned long long)g.interner->size(),
               (unsigned long long)g.records.identifier_occurrences(),
               (unsigned long long)st.junk_occurrences, (unsigned long long)st.linking_identifiers,
               (unsigned long long)st.unions, g.resolution.quarantined.size(),
@@ -186,8 +186,8 @@ std::string SummaryJson(const ResolvedGraph& g, size_t top) {
     const IdentifierId id = g.resolution.quarantined[i];
     o += i ? "," : "";
     o += Format("{\"kind\":%s,\"value\":%s,\"records\":%u}",
-                                 JsonString(g.config.kinds[g.interner.kind(id)].name).c_str(),
-                                 JsonString(g.interner.value(id)).c_str(), g.interner.count(id));
+                                 JsonString(g.config.kinds[g.interner->kind(id)].name).c_str(),
+                                 JsonString(g.interner->value(id)).c_str(), g.interner->count(id));
   }
   o += "],";
   if (g.model) {
@@ -218,7 +218,7 @@ std::string ProfileText(const ResolvedGraph& g, uint32_t index, size_t max_membe
   std::set<std::pair<std::string, std::string>> idents;
   for (RecordId r : members) {
     for (IdentifierId id : g.records.identifiers(r)) {
-      idents.insert({g.config.kinds[g.interner.kind(id)].name, std::string(g.interner.value(id))});
+      idents.insert({g.config.kinds[g.interner->kind(id)].name, std::string(g.interner->value(id))});
     }
   }
   o += "  identifiers:\n";

@@ -17,12 +17,12 @@ namespace {
 
 constexpr uint64_t kNoKey = 0;  // a record this rule does not block
 
-// The rule's key of record r, or kNoKey when a part is missing.
-uint64_t Key(std::span<const std::span<const std::string_view>> columns, const BlockingRule& rule,
-             size_t r, std::string& buf) {
+// The rule's key of a record whose column c holds value(c), or kNoKey when a part is missing.
+template <typename ValueOf>
+uint64_t KeyOf(const BlockingRule& rule, ValueOf value, std::string& buf) {
   buf.clear();
   for (const BlockingPart& p : rule.parts) {
-    std::string_view v = columns[p.column][r];
+    std::string_view v = value(p.column);
     if (v.empty()) return kNoKey;
     switch (p.transform) {
       case KeyTransform::kExact: buf += v; break;
@@ -44,7 +44,17 @@ uint64_t Key(std::span<const std::span<const std::string_view>> columns, const B
   return h == kNoKey ? 1 : h;
 }
 
+uint64_t Key(std::span<const std::span<const std::string_view>> columns, const BlockingRule& rule,
+             size_t r, std::string& buf) {
+  return KeyOf(rule, [&](uint16_t c) { return columns[c][r]; }, buf);
+}
+
 }  // namespace
+
+uint64_t BlockKey(const BlockingRule& rule, std::span<const std::string_view> row,
+                  std::string& buf) {
+  return KeyOf(rule, [&](uint16_t c) { return row[c]; }, buf);
+}
 
 BlockIndex BuildBlocks(std::span<const std::span<const std::string_view>> columns, size_t records,
                        std::span<const BlockingRule> rules, uint32_t max_block_size) {

@@ -69,6 +69,12 @@ struct Candidates {
 BlockIndex BuildBlocks(std::span<const std::span<const std::string_view>> columns, size_t records,
                        std::span<const BlockingRule> rules, uint32_t max_block_size);
 
+// The key of one record under `rule`: `row[c]` is the record's value of column c. 0 when the
+// rule does not block it (a part missing); otherwise the hash BuildBlocks groups by.
+// `buf`: scratch.
+uint64_t BlockKey(const BlockingRule& rule, std::span<const std::string_view> row,
+                  std::string& buf);
+
 // The candidate pairs of `blocks`, rule by rule and block by block, with the pair counts filled
 // in the stats.
 Candidates EnumerateCandidates(const BlockIndex& blocks);
