@@ -113,12 +113,31 @@ struct EngineConfig {
   DateOrder date_order = DateOrder::kMDY;
 };
 
+// What a token may do over RPC (DESIGN.md decision 6). Roles are cumulative: a writer also
+// reads, an admin also writes.
+enum class Role : uint8_t { kReader, kWriter, kAdmin };
+
+struct TokenConfig {
+  std::string token;
+  Role role = Role::kReader;
+};
+
+// The real-time service (rpc/).
+struct ServerConfig {
+  std::string listen = "127.0.0.1:7420";  // HOST:PORT; port 0 takes a free port
+  uint32_t threads = 0;                   // event-loop threads; 0 = one per core
+  uint32_t max_batch = 10000;             // most records per ingest, keys per lookup batch
+  uint64_t max_message_bytes = 64ull << 20;  // largest request the server reads
+  std::vector<TokenConfig> tokens;        // no tokens: nobody can log in
+};
+
 struct Config {
   EngineConfig engine;
   std::vector<KindConfig> kinds;
   std::vector<AttributeConfig> attributes;
   std::vector<SourceConfig> sources;
   MatchingConfig matching;
+  ServerConfig server;
 
   std::optional<KindId> FindKind(std::string_view name) const;
   std::optional<AttrId> FindAttribute(std::string_view name) const;

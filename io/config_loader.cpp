@@ -229,6 +229,65 @@ void ParseMatching(const Reader& rd, const toml::node& node, Config& c) {
   if (m.comparisons.empty()) rd.Fail(comps, "matching.comparisons", "compare at least one attribute");
 }
 
+// "HOST:PORT" with a port in 0..65535; rpc/ resolves the host.
+bool IsHostPort(const std::string& s) {
+  const size_t colon = s.rfind(':');
+  if (colon == std::string::npos || colon == 0 || colon + 1 == s.size() || s.size() - colon > 6) {
+    return false;
+  }
+  const std::string port = s.substr(colon + 1);
+  return port.find_first_not_of("0123456789") == std::string::npos && std::stoi(port) <= 65535;
+}
+
+void ParseServer(const Reader& rd, const toml::node& node, Config& c) {
+  const toml::table& t = rd.Table(node, "server");
+  rd.NoUnknownKeys(t, "server.", {"listen", "threads", "max_batch", "max_message_bytes", "tokens"});
+  ServerConfig& s = c.server;
+  if (const toml::node* n = t.get("listen")) {
+    s.listen = rd.String(*n, "server.listen");
+    if (!IsHostPort(s.listen)) {
+      rd.Fail(n, "server.listen",
+              "expected HOST:PORT such as \"127.0.0.1:7420\", got \"" + s.listen + "\"");
+    }
+  }
+  if (const toml::node* n = t.get("threads")) s.threads = rd.Count(*n, "server.threads");
+  if (const toml::node* n = t.get("max_batch")) {
+    s.max_batch = rd.Count(*n, "server.max_batch");
+    if (s.max_batch == 0) rd.Fail(n, "server.max_batch", "expected a positive integer");
+  }
+  if (const toml::node* n = t.get("max_message_bytes")) {
+    auto v = n->value<int64_t>();
+    if (!v || *v < 4096)
+      rd.Fail(n, "server.max_message_bytes", "expected an integer of at least 4096");
+    s.max_message_bytes = static_cast<uint64_t>(*v);
+  }
+  if (const toml::node* n = t.get("tokens")) {
+    const toml::array* a = n->as_array();
+    if (a == nullptr)
+      rd.Fail(n, "server.tokens", "expected an array of { token = \"...\", role = \"...\" }");
+    for (size_t i = 0; i < a->size(); ++i) {
+      const std::string key = "server.tokens[" + std::to_string(i) + "]";
+      const toml::table& tt = rd.Table((*a)[i], key);
+      rd.NoUnknownKeys(tt, key + ".", {"token", "role"});
+      TokenConfig tc;
+      const toml::node* token = tt.get("token");
+      if (token == nullptr) rd.Fail(&(*a)[i], key + ".token", "missing");
+      tc.token = rd.String(*token, key + ".token");
+      if (tc.token.empty()) rd.Fail(token, key + ".token", "expected a non-empty string");
+      for (const TokenConfig& other : s.tokens) {
+        if (other.token == tc.token)
+          rd.Fail(token, key + ".token", "the same token is listed twice");
+      }
+      const toml::node* role = tt.get("role");
+      if (role == nullptr) rd.Fail(&(*a)[i], key + ".role", "missing: reader, writer or admin");
+      tc.role = rd.Choice<Role>(
+          *role, key + ".role",
+          {{"reader", Role::kReader}, {"writer", Role::kWriter}, {"admin", Role::kAdmin}});
+      s.tokens.push_back(std::move(tc));
+    }
+  }
+}
+
 }  // namespace
 
 Config ParseConfig(std::string_view toml_text, const std::string& origin,
@@ -242,7 +301,7 @@ Config ParseConfig(std::string_view toml_text, const std::string& origin,
   }
   Reader rd(origin);
   Config c;
-  rd.NoUnknownKeys(root, "", {"engine", "kinds", "attributes", "sources", "matching"});
+  rd.NoUnknownKeys(root, "", {"engine", "kinds", "attributes", "sources", "matching", "server"});
 
   if (const toml::node* engine = root.get("engine")) {
     const toml::table& t = rd.Table(*engine, "engine");
@@ -368,6 +427,7 @@ Config ParseConfig(std::string_view toml_text, const std::string& origin,
   IDG_REQUIRE(!c.sources.empty(), origin + ": sources: declare at least one source");
 
   if (const toml::node* m = root.get("matching")) ParseMatching(rd, *m, c);
+  if (const toml::node* server = root.get("server")) ParseServer(rd, *server, c);
 
   // Junk values are compared with normalized values, so normalize them the same way.
   Normalizers norm(c.engine);

@@ -290,6 +290,78 @@ TEST(ParseConfigErrors, MissingSectionsAndNameClashes) {
                        "t.toml:6: attributes.email: the name is already an identifier kind"));
 }
 
+TEST(ParseConfig, ServerSection) {
+  const Config defaults = ParseConfig(std::string(kKinds) + kSource, "t.toml", "/base");
+  EXPECT_EQ(defaults.server.listen, "127.0.0.1:7420");
+  EXPECT_EQ(defaults.server.threads, 0u);
+  EXPECT_EQ(defaults.server.max_batch, 10000u);
+  EXPECT_EQ(defaults.server.max_message_bytes, 64u << 20);
+  EXPECT_TRUE(defaults.server.tokens.empty());
+
+  const Config c = ParseConfig(std::string(kKinds) + kSource +
+                                   "[server]\n"
+                                   "listen = \"0.0.0.0:9000\"\n"
+                                   "threads = 4\n"
+                                   "max_batch = 500\n"
+                                   "max_message_bytes = 1048576\n"
+                                   "tokens = [\n"
+                                   "  { token = \"r\", role = \"reader\" },\n"
+                                   "  { token = \"w\", role = \"writer\" },\n"
+                                   "  { token = \"a\", role = \"admin\" },\n"
+                                   "]\n",
+                               "t.toml", "/base");
+  EXPECT_EQ(c.server.listen, "0.0.0.0:9000");
+  EXPECT_EQ(c.server.threads, 4u);
+  EXPECT_EQ(c.server.max_batch, 500u);
+  EXPECT_EQ(c.server.max_message_bytes, 1048576u);
+  ASSERT_EQ(c.server.tokens.size(), 3u);
+  EXPECT_EQ(c.server.tokens[0].token, "r");
+  EXPECT_EQ(c.server.tokens[0].role, Role::kReader);
+  EXPECT_EQ(c.server.tokens[1].role, Role::kWriter);
+  EXPECT_EQ(c.server.tokens[2].token, "a");
+  EXPECT_EQ(c.server.tokens[2].role, Role::kAdmin);
+  // Tokens as an array of tables; IPv6 in brackets.
+  const Config tables = ParseConfig(std::string(kKinds) + kSource +
+                                        "[server]\nlisten = \"[::1]:0\"\n"
+                                        "[[server.tokens]]\ntoken = \"t\"\nrole = \"writer\"\n",
+                                    "t.toml", "");
+  ASSERT_EQ(tables.server.tokens.size(), 1u);
+  EXPECT_EQ(tables.server.tokens[0].role, Role::kWriter);
+  EXPECT_EQ(tables.server.listen, "[::1]:0");
+}
+
+TEST(ParseConfigErrors, ServerSection) {
+  const std::string base = std::string(kKinds) + kSource + "[server]\n";  // [server] on line 9
+  EXPECT_TRUE(Contains(ErrorOf(base + "port = 1\n"), "t.toml:10: server.port: unknown key"));
+  EXPECT_TRUE(Contains(ErrorOf(base + "listen = \"localhost\"\n"),
+                       "t.toml:10: server.listen: expected HOST:PORT"));
+  EXPECT_TRUE(Contains(ErrorOf(base + "listen = \"h:70000\"\n"), "server.listen: expected"));
+  EXPECT_TRUE(Contains(ErrorOf(base + "threads = -1\n"),
+                       "t.toml:10: server.threads: expected a non-negative integer"));
+  EXPECT_TRUE(Contains(ErrorOf(base + "max_batch = 0\n"),
+                       "t.toml:10: server.max_batch: expected a positive integer"));
+  EXPECT_TRUE(Contains(ErrorOf(base + "max_message_bytes = 10\n"),
+                       "server.max_message_bytes: expected an integer of at least 4096"));
+  EXPECT_TRUE(Contains(ErrorOf(base + "tokens = \"x\"\n"),
+                       "t.toml:10: server.tokens: expected an array"));
+  EXPECT_TRUE(Contains(ErrorOf(base + "tokens = [{ token = \"x\", role = \"root\" }]\n"),
+                       "server.tokens[0].role: expected one of \"reader\", \"writer\", "
+                       "\"admin\", got \"root\""));
+  EXPECT_TRUE(Contains(ErrorOf(base + "tokens = [{ token = \"x\", rol = \"admin\" }]\n"),
+                       "server.tokens[0].rol: unknown key"));
+  EXPECT_TRUE(Contains(ErrorOf(base + "tokens = [{ token = \"x\" }]\n"),
+                       "server.tokens[0].role: missing"));
+  EXPECT_TRUE(Contains(ErrorOf(base + "tokens = [{ role = \"admin\" }]\n"),
+                       "server.tokens[0].token: missing"));
+  EXPECT_TRUE(Contains(ErrorOf(base + "tokens = [{ token = \"\", role = \"admin\" }]\n"),
+                       "server.tokens[0].token: expected a non-empty string"));
+  const std::string twice = ErrorOf(base +
+                                    "tokens = [{ token = \"s3cret\", role = \"admin\" },\n"
+                                    "          { token = \"s3cret\", role = \"reader\" }]\n");
+  EXPECT_TRUE(Contains(twice, "server.tokens[1].token: the same token is listed twice"));
+  EXPECT_EQ(twice.find("s3cret"), std::string::npos);  // secrets stay out of messages
+}
+
 TEST(LoadConfig, MissingFileAndRelativePaths) {
   try {
     LoadConfig("/nonexistent/idg/none.toml");
