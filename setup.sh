@@ -10,7 +10,7 @@ cd "$(dirname "$0")"
 
 PACKAGES=(cmake make g++ pkgconf libtbb-dev libmimalloc-dev libgtest-dev libbenchmark-dev
           libtomlplusplus-dev libsimdjson-dev libcli11-dev libutf8proc-dev libphonenumber-dev
-          libxxhash-dev)
+          libxxhash-dev capnproto libcapnp-dev)
 
 install_missing() {
   local missing=()
@@ -52,11 +52,16 @@ case "$cmd" in
     ;;
   test)
     build build -DIDG_BUILD_TESTS=ON -DIDG_BUILD_BENCH=ON
-    # The lock-free union-find, the interner and the resolver again under the thread sanitizer.
+    # The lock-free union-find, the interner, the resolver, the live graph's readers during
+    # ingest, and the service (several clients and event loops at once) again under the
+    # thread sanitizer.
     build build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DIDG_SANITIZE=thread \
       -DIDG_ENABLE_CUDA=OFF -DIDG_BUILD_TESTS=ON -DIDG_BUILD_BENCH=OFF --target graph_tests
+    build build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DIDG_SANITIZE=thread \
+      -DIDG_ENABLE_CUDA=OFF -DIDG_BUILD_TESTS=ON -DIDG_BUILD_BENCH=OFF --target rpc_tests
     TSAN_OPTIONS="halt_on_error=1 suppressions=$PWD/tests/tsan.supp" \
-      ctest --test-dir build-tsan --output-on-failure -j "$JOBS" -R '^(UnionFind|Interner|Resolver)\.'
+      ctest --test-dir build-tsan --output-on-failure -j "$JOBS" \
+      -R '^(UnionFind|Interner|Resolver|LiveGraph|Service|Wire|Erase|Seeds/Concurrency)\.'
     # Every suite; its summary is the last line.
     ctest --test-dir build --output-on-failure -j "$JOBS"
     ;;

@@ -1,0 +1,197 @@
+#include "rpc/client.h"
+
+#include <capnp/ez-rpc.h>
+#include <kj/async.h>
+#include <kj/exception.h>
+
+#include <algorithm>
+#include <string_view>
+#include <utility>
+
+#include "base/error.h"
+#include "rpc/idgraph.capnp.h"
+#include "rpc/wire.h"
+
+namespace idg::rpc {
+namespace {
+
+using detail::FromWire;
+using detail::Text;
+using detail::ToWire;
+
+// The server's message without KJ's framing.
+std::string Reason(const kj::Exception& e) {
+  std::string_view text(e.getDescription().cStr());
+  for (std::string_view prefix : {"remote exception: ", "std::exception: "}) {
+    if (text.substr(0, prefix.size()) == prefix) text.remove_prefix(prefix.size());
+  }
+  return std::string(text);
+}
+
+bool Disconnected(const kj::Exception& e) {
+  return e.getType() == kj::Exception::Type::DISCONNECTED;
+}
+
+Role RoleOf(wire::Role r) {
+  switch (r) {
+    case wire::Role::READER:
+      return Role::kReader;
+    case wire::Role::WRITER:
+      return Role::kWriter;
+    case wire::Role::ADMIN:
+      return Role::kAdmin;
+  }
+  return Role::kReader;
+}
+
+capnp::ReaderOptions ReaderOptionsFor(const ClientOptions& o) {
+  capnp::ReaderOptions r;
+  r.traversalLimitInWords = std::max<uint64_t>(o.max_message_bytes / 8, 1);
+  return r;
+}
+
+}  // namespace
+
+struct Client::Impl {
+  Impl(const std::string& address, const ClientOptions& options)
+      : ez(kj::StringPtr(address.c_str()), 0, ReaderOptionsFor(options)) {}
+
+  // Sends a request and waits for its response; KJ exceptions become idg::Error.
+  template <typename Request>
+  auto Send(Request& request) {
+    try {
+      return request.send().wait(ez.getWaitScope());
+    } catch (const kj::Exception& e) {
+      throw Error(Disconnected(e) ? "lost the connection to the server: " + Reason(e) : Reason(e));
+    }
+  }
+
+  [[noreturn]] void Refuse(const char* what) const {
+    throw Error(std::string("permission denied: a ") + RoleName(role) + " token may not " + what);
+  }
+
+  capnp::EzRpcClient ez;  // first: outlives the capabilities below
+  wire::Reader::Client reader = nullptr;
+  std::optional<wire::Writer::Client> writer;  // empty: the role does not write
+  std::optional<wire::Admin::Client> admin;    // empty: the role does not erase
+  Role role = Role::kReader;
+};
+
+Client::Client(const std::string& address, const std::string& token, ClientOptions options) {
+  try {
+    impl_ = std::make_unique<Impl>(address, options);
+  } catch (const kj::Exception& e) {
+    throw Error(address + ": " + Reason(e));
+  }
+  auto request = impl_->ez.getMain<wire::Idgraph>().loginRequest();
+  request.setToken(Text(token));
+  try {
+    auto response = request.send().wait(impl_->ez.getWaitScope());
+    auto session = response.getSession();
+    impl_->role = RoleOf(session.getRole());
+    impl_->reader = session.getReader();
+    if (session.hasWriter()) impl_->writer = session.getWriter();
+    if (session.hasAdmin()) impl_->admin = session.getAdmin();
+  } catch (const kj::Exception& e) {
+    if (Disconnected(e)) throw Error(address + ": cannot connect: " + Reason(e));
+    throw Error(Reason(e));
+  }
+}
+
+Client::~Client() = default;
+Client::Client(Client&&) noexcept = default;
+Client& Client::operator=(Client&&) noexcept = default;
+
+Role Client::role() const { return impl_->role; }
+
+LookupReply Client::Lookup(const std::string& kind, const std::string& value) {
+  auto request = impl_->reader.lookupRequest();
+  auto key = request.initKey();
+  key.setKind(Text(kind));
+  key.setValue(Text(value));
+  return FromWire(impl_->Send(request).getResult());
+}
+
+std::vector<LookupReply> Client::LookupBatch(std::span<const Identifier> keys) {
+  auto request = impl_->reader.lookupBatchRequest();
+  auto list = request.initKeys(keys.size());
+  for (size_t i = 0; i < keys.size(); ++i) {
+    list[i].setKind(Text(keys[i].kind));
+    list[i].setValue(Text(keys[i].value));
+  }
+  auto response = impl_->Send(request);
+  std::vector<LookupReply> out;
+  for (auto r : response.getResults()) out.push_back(FromWire(r));
+  return out;
+}
+
+std::optional<ProfileReply> Client::Profile(ProfileId id) {
+  auto request = impl_->reader.getProfileRequest();
+  request.setId(id);
+  auto response = impl_->Send(request);
+  if (!response.getFound()) return std::nullopt;
+  return FromWire(response.getProfile());
+}
+
+std::optional<ExplainReply> Client::Explain(const RecordKey& a, const RecordKey& b) {
+  auto request = impl_->reader.explainRequest();
+  request.initA().setSource(Text(a.source));
+  request.getA().setId(Text(a.id));
+  request.initB().setSource(Text(b.source));
+  request.getB().setId(Text(b.id));
+  auto response = impl_->Send(request);
+  if (!response.getFound()) return std::nullopt;
+  return FromWire(response.getExplanation());
+}
+
+std::optional<ExplainReply> Client::ExplainProfile(ProfileId id) {
+  auto request = impl_->reader.explainProfileRequest();
+  request.setId(id);
+  auto response = impl_->Send(request);
+  if (!response.getFound()) return std::nullopt;
+  return FromWire(response.getExplanation());
+}
+
+GraphStats Client::Stats(uint32_t largest) {
+  auto request = impl_->reader.statsRequest();
+  request.setLargest(largest);
+  return FromWire(impl_->Send(request).getStats());
+}
+
+IngestResult Client::Ingest(std::span<const IncomingRecord> records) {
+  if (!impl_->writer) impl_->Refuse("ingest");
+  auto request = impl_->writer->ingestRequest();
+  auto list = request.initRecords(records.size());
+  for (size_t i = 0; i < records.size(); ++i) ToWire(records[i], list[i]);
+  return FromWire(impl_->Send(request).getResult());
+}
+
+EraseResult Client::EraseProfile(ProfileId id) {
+  if (!impl_->admin) impl_->Refuse("erase");
+  auto request = impl_->admin->eraseProfileRequest();
+  request.setId(id);
+  return FromWire(impl_->Send(request).getResult());
+}
+
+EraseResult Client::EraseIdentifier(const std::string& kind, const std::string& value) {
+  if (!impl_->admin) impl_->Refuse("erase");
+  auto request = impl_->admin->eraseIdentifierRequest();
+  auto key = request.initKey();
+  key.setKind(Text(kind));
+  key.setValue(Text(value));
+  return FromWire(impl_->Send(request).getResult());
+}
+
+const char* RoleName(Role role) {
+  switch (role) {
+    case Role::kReader:
+      return "reader";
+    case Role::kWriter:
+      return "writer";
+    case Role::kAdmin:
+      return "admin";
+  }
+  return "reader";
+}
+
+}  // namespace idg::rpc

@@ -1,0 +1,72 @@
+// A synchronous client of the idgraph service (rpc/idgraph.capnp) with a plain C++ interface:
+// requests and replies are the owning values of rpc/types.h and graph/live_graph.h, errors
+// are idg::Error. What the CLI and library users call; capnp stays inside rpc/.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "base/config.h"
+#include "graph/live_graph.h"
+#include "rpc/types.h"
+
+namespace idg::rpc {
+
+struct ClientOptions {
+  uint64_t max_message_bytes = 1ull << 30;  // largest reply the client reads
+};
+
+// A record named by its source and its id there.
+struct RecordKey {
+  std::string source;
+  std::string id;
+};
+
+// One connection and one login. A Client belongs to the thread that made it: call it and
+// destroy it there (several clients may share a thread). Every call blocks until the server
+// answers; an RPC error, a lost connection or a call the token's role does not allow throws
+// idg::Error with the server's message ("unknown identifier kind 'fax' ...").
+class Client {
+ public:
+  // Connects to `address` ("HOST:PORT") and logs in with `token`. Throws idg::Error when the
+  // server cannot be reached or does not know the token ("unknown token").
+  Client(const std::string& address, const std::string& token, ClientOptions options = {});
+  ~Client();
+  Client(Client&&) noexcept;
+  Client& operator=(Client&&) noexcept;
+
+  Role role() const;  // the role of the token
+
+  // --- reader ---
+  // Profiles holding an identifier; the value is raw and normalized by the server.
+  LookupReply Lookup(const std::string& kind, const std::string& value);
+  // One reply per key, in key order.
+  std::vector<LookupReply> LookupBatch(std::span<const Identifier> keys);
+  // nullopt: no such profile (an absorbed id leads to its survivor).
+  std::optional<ProfileReply> Profile(ProfileId id);
+  // The path joining two records; nullopt when either is unknown or they are not one person.
+  std::optional<ExplainReply> Explain(const RecordKey& a, const RecordKey& b);
+  // Every record of a profile and a spanning tree of its edges; nullopt: no such profile.
+  std::optional<ExplainReply> ExplainProfile(ProfileId id);
+  GraphStats Stats(uint32_t largest = 10);
+
+  // --- writer ---
+  // One batch (at most the server's max_batch records).
+  IngestResult Ingest(std::span<const IncomingRecord> records);
+
+  // --- admin ---
+  EraseResult EraseProfile(ProfileId id);
+  EraseResult EraseIdentifier(const std::string& kind, const std::string& value);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+const char* RoleName(Role role);  // "reader", "writer", "admin"
+
+}  // namespace idg::rpc

@@ -1,0 +1,225 @@
+# The idgraph real-time service (DESIGN.md, decision 6: capabilities for security).
+#
+# A client connects, takes the bootstrap capability `Idgraph`, and logs in with a token. The
+# session it gets back holds only the capabilities of that token's role; there is no other way
+# to reach a method. Every failure (an unknown token, a bad request, a call the session may not
+# make) is an RPC exception whose reason is a message for a person.
+#
+# Identifier kinds, attribute and source names are those of the server's configuration
+# (docs/config.md). Profile ids are stable: a merged profile keeps the id of the larger part.
+# Times are seconds since the Unix epoch, 0 when unknown. Match weights are fixed point:
+# 65536 units per bit of Fellegi–Sunter weight.
+@0xdf7171670e7db6dc;
+
+using Cxx = import "/capnp/c++.capnp";
+$Cxx.namespace("idg::wire");
+
+const noProfile :UInt64 = 0xffffffffffffffff;
+# The profile id of a record that was not taken.
+
+# ---- entry point --------------------------------------------------------------------------
+
+interface Idgraph {
+  login @0 (token :Text) -> (session :Session);
+  # An unknown token fails with "unknown token" and nothing more.
+}
+
+enum Role {
+  reader @0;  # reads only
+  writer @1;  # reads and ingest
+  admin @2;   # reads, ingest and erasure
+}
+
+struct Session {
+  role @0 :Role;
+  reader @1 :Reader;  # every role
+  writer @2 :Writer;  # writer and admin; null for a reader
+  admin @3 :Admin;    # admin only; null otherwise
+}
+
+# ---- reads --------------------------------------------------------------------------------
+
+interface Reader {
+  lookup @0 (key :IdentifierKey) -> (result :LookupResult);
+  # The profiles holding an identifier. The value is raw: it is normalized as the kind says
+  # (" Foo@Example.COM " finds foo@example.com). Fails for an unknown kind or an empty value;
+  # a value that does not normalize finds nothing.
+
+  lookupBatch @1 (keys :List(IdentifierKey)) -> (results :List(LookupResult));
+  # lookup for each key, results in key order. Fails as a whole when a key would fail alone
+  # or when there are more keys than the server's max_batch.
+
+  getProfile @2 (id :UInt64) -> (found :Bool, profile :Profile);
+  # A profile by id; an absorbed id leads to the profile that absorbed it.
+
+  explain @3 (a :RecordKey, b :RecordKey) -> (found :Bool, explanation :Explanation);
+  # Why two records are one person: the path of edges between them. found is false when either
+  # record is unknown or they are in different profiles. Fails for an unknown source.
+
+  explainProfile @4 (id :UInt64) -> (found :Bool, explanation :Explanation);
+  # Why a profile's records are one person: all its records and a spanning tree of edges.
+
+  stats @5 (largest :UInt32 = 10) -> (stats :Stats);
+  # Counts over the whole graph and the `largest` biggest profiles (at most 1000).
+
+  # Ordinals @6 and up are kept for segment counts and members.
+}
+
+struct IdentifierKey {
+  kind @0 :Text;   # an identifier kind of the config
+  value @1 :Text;  # raw value
+}
+
+struct RecordKey {
+  source @0 :Text;  # a source of the config
+  id @1 :Text;      # the record's id in that source
+}
+
+struct LookupResult {
+  normalized @0 :Text;          # the value as normalized; empty when it does not normalize
+  profiles @1 :List(Profile);   # profiles holding it (usually one), ascending id
+}
+
+struct Profile {
+  id @0 :UInt64;
+  golden @1 :List(Field);             # golden record: one value per attribute, config order
+  identifiers @2 :List(Identifier);   # distinct, kind order then value
+  records @3 :List(MemberRecord);     # member records, in load order
+  edges @4 :List(Edge);               # a spanning tree of the records: records - 1 edges
+  history @5 :List(Event);            # oldest first
+}
+
+struct Field {
+  name @0 :Text;   # an attribute of the config
+  value @1 :Text;  # normalized
+}
+
+struct Identifier {
+  kind @0 :Text;   # an identifier kind of the config
+  value @1 :Text;  # normalized
+}
+
+struct MemberRecord {
+  source @0 :Text;
+  id @1 :Text;         # the record's id in its source
+  timestamp @2 :Int64;
+}
+
+struct Edge {
+  # A reason two records are one person.
+  a @0 :UInt32;  # index into the enclosing records list
+  b @1 :UInt32;  # index into the enclosing records list
+  union {
+    identifier @2 :Identifier;  # both records hold this identifier
+    fuzzy @3 :FuzzyMatch;       # probabilistic match of their attributes
+  }
+}
+
+struct FuzzyMatch {
+  score @0 :Int64;                # match weight, fixed point
+  probability @1 :Float64;        # match probability under the model
+  evidence @2 :List(Evidence);    # one per comparison of the model
+}
+
+struct Evidence {
+  comparison @0 :Text;  # the attribute compared
+  level @1 :Text;       # the level the pair reached: "exact", "jaro_winkler>=0.92", "else", "null"
+  weight @2 :Int32;     # what that level weighed, fixed point
+}
+
+struct Event {
+  type @0 :EventType;
+  at @1 :Int64;             # when it happened
+  other @2 :List(UInt64);   # merged: ids absorbed into this profile; split: parts split off
+}
+
+enum EventType {
+  created @0;
+  merged @1;
+  split @2;
+}
+
+struct Explanation {
+  profile @0 :UInt64;             # the profile holding the records
+  records @1 :List(MemberRecord); # explain: the records on the path, from a to b;
+                                  # explainProfile: every member record
+  edges @2 :List(Edge);           # explain: the path, in order (empty when a = b);
+                                  # explainProfile: a spanning tree
+}
+
+struct Stats {
+  records @0 :UInt64;          # live records
+  identifiers @1 :UInt64;      # identifier values held by live records
+  profiles @2 :UInt64;
+  erasedRecords @3 :UInt64;
+  ingestedRecords @4 :UInt64;  # since the server started
+  fuzzyLinks @5 :UInt64;       # live probabilistic links
+  largest @6 :List(ProfileSize);  # largest first
+}
+
+struct ProfileSize {
+  id @0 :UInt64;
+  records @1 :UInt32;
+}
+
+# ---- writes -------------------------------------------------------------------------------
+
+interface Writer {
+  ingest @0 (records :List(Record)) -> (result :IngestResult);
+  # Resolves the records against the graph, as one batch. A bad record (unknown source, no id)
+  # or value (unknown kind or attribute, a value that does not normalize) is reported in
+  # issues and the others are taken. Fails as a whole when there are more records than the
+  # server's max_batch.
+}
+
+struct Record {
+  source @0 :Text;                   # a source of the config
+  id @1 :Text;                       # the record's id in that source; required
+  timestamp @2 :Int64;
+  identifiers @3 :List(Identifier);  # raw values
+  attributes @4 :List(Field);        # raw values
+}
+
+struct IngestResult {
+  profiles @0 :List(UInt64);   # per record, its profile after the batch; noProfile if rejected
+  issues @1 :List(Issue);
+  merges @2 :List(Merge);      # profiles the batch joined
+  splits @3 :List(Split);      # profiles the batch parted
+  fuzzyLinks @4 :UInt64;       # probabilistic links found for the batch
+}
+
+struct Issue {
+  index @0 :UInt32;   # the record's position in the batch
+  field @1 :Text;     # "source", "id", or the kind or attribute name
+  reason @2 :Text;
+  rejected @3 :Bool;  # true: the record was not taken; false: only this value was dropped
+}
+
+struct Merge {
+  survivor @0 :UInt64;         # the id the merged profile has now
+  absorbed @1 :List(UInt64);   # ids that no longer exist, ascending
+}
+
+struct Split {
+  from @0 :UInt64;          # the earlier profile
+  parts @1 :List(UInt64);   # the profiles that now hold its records, ascending
+}
+
+# ---- erasure ------------------------------------------------------------------------------
+
+interface Admin {
+  eraseProfile @0 (id :UInt64) -> (result :EraseResult);
+  # Erases a profile: its records and the identifier values only they held. The records they
+  # were linked to are resolved again. Nothing is erased when there is no such profile.
+
+  eraseIdentifier @1 (key :IdentifierKey) -> (result :EraseResult);
+  # Erases every profile holding the identifier. Fails for an unknown kind or an empty value.
+}
+
+struct EraseResult {
+  profiles @0 :List(UInt64);  # profiles erased
+  records @1 :UInt64;         # records erased
+  identifiers @2 :UInt64;     # identifier values no record holds any more
+  merges @3 :List(Merge);     # from resolving the remaining records again
+  splits @4 :List(Split);
+}

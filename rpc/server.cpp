@@ -1,0 +1,219 @@
+#include "rpc/server.h"
+
+#include <capnp/message.h>
+#include <capnp/rpc-twoparty.h>
+#include <capnp/rpc.h>
+#include <kj/async-io.h>
+#include <kj/async.h>
+#include <pthread.h>
+#include <signal.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <future>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "base/error.h"
+#include "rpc/listen_socket.h"
+#include "rpc/service.h"
+#include "rpc/write_queue.h"
+
+namespace idg::rpc {
+namespace {
+
+using detail::Fd;
+
+// One client connection: its stream, the two-party network over it, and the RPC system that
+// answers it with the thread's bootstrap capability. Lives on its loop thread.
+struct Connection {
+  Connection(kj::Own<kj::AsyncIoStream> s, capnp::Capability::Client bootstrap,
+             capnp::ReaderOptions options)
+      : stream(kj::mv(s)),
+        network(*stream, capnp::rpc::twoparty::Side::SERVER, options),
+        rpc(capnp::makeRpcServer(network, kj::mv(bootstrap))) {}
+
+  kj::Own<kj::AsyncIoStream> stream;
+  capnp::TwoPartyVatNetwork network;
+  capnp::RpcSystem<capnp::rpc::twoparty::VatId> rpc;
+};
+
+// Connections end when the peer goes away; a failure there is the peer's business.
+class QuietErrors final : public kj::TaskSet::ErrorHandler {
+ public:
+  void taskFailed(kj::Exception&& e) override {
+    if (e.getType() == kj::Exception::Type::DISCONNECTED) return;
+    std::fprintf(stderr, "idgraph server: connection: %s\n", e.getDescription().cStr());
+  }
+};
+
+class AcceptLoop {
+ public:
+  AcceptLoop(kj::ConnectionReceiver& listener, capnp::Capability::Client bootstrap,
+             capnp::ReaderOptions options, kj::Timer& timer, kj::TaskSet& connections)
+      : listener_(listener),
+        bootstrap_(kj::mv(bootstrap)),
+        options_(options),
+        timer_(timer),
+        connections_(connections) {}
+
+  kj::Promise<void> Run() {
+    return listener_.accept().then(
+        [this](kj::Own<kj::AsyncIoStream>&& stream) {
+          auto connection = kj::heap<Connection>(kj::mv(stream), bootstrap_, options_);
+          auto done = connection->network.onDisconnect();
+          connections_.add(done.attach(kj::mv(connection)));
+          return Run();
+        },
+        [this](kj::Exception&& e) {
+          // Out of file descriptors, say: wait a little instead of spinning.
+          std::fprintf(stderr, "idgraph server: accept: %s\n", e.getDescription().cStr());
+          return timer_.afterDelay(100 * kj::MILLISECONDS).then([this] { return Run(); });
+        });
+  }
+
+ private:
+  kj::ConnectionReceiver& listener_;
+  capnp::Capability::Client bootstrap_;
+  capnp::ReaderOptions options_;
+  kj::Timer& timer_;
+  kj::TaskSet& connections_;
+};
+
+}  // namespace
+
+struct Server::Impl {
+  struct Loop {
+    std::thread thread;
+    // Made by the loop thread before it reports ready; fulfilled by Stop from another thread.
+    kj::Own<kj::CrossThreadPromiseFulfiller<void>> stop;
+  };
+
+  Impl(LiveGraph& g, ServerConfig c) : config(std::move(c)), context{g, config, writes} {}
+
+  void RunLoop(Loop& loop, Fd fd, std::promise<void> ready);
+
+  ServerConfig config;
+  detail::WriteQueue writes;  // declared before the loops: outlives every job they submit
+  detail::ServiceContext context;
+  capnp::ReaderOptions reader_options;
+  std::vector<std::unique_ptr<Loop>> loops;
+  std::string address;
+  bool stopped = false;
+};
+
+void Server::Impl::RunLoop(Loop& loop, Fd fd, std::promise<void> ready) {
+  bool started = false;
+  try {
+    auto io = kj::setupAsyncIo();
+    auto listener = io.lowLevelProvider->wrapListenSocketFd(
+        fd.Release(), kj::LowLevelAsyncIoProvider::TAKE_OWNERSHIP |
+                          kj::LowLevelAsyncIoProvider::ALREADY_CLOEXEC |
+                          kj::LowLevelAsyncIoProvider::ALREADY_NONBLOCK);
+    auto stop = kj::newPromiseAndCrossThreadFulfiller<void>();
+    QuietErrors errors;
+    kj::TaskSet connections(errors);  // destroyed first: drops every connection
+    AcceptLoop accept(*listener, detail::MakeBootstrap(context), reader_options,
+                      io.provider->getTimer(), connections);
+    auto accepting = accept.Run().eagerlyEvaluate([](kj::Exception&& e) {
+      std::fprintf(stderr, "idgraph server: %s\n", e.getDescription().cStr());
+    });
+    loop.stop = kj::mv(stop.fulfiller);
+    started = true;
+    ready.set_value();
+    stop.promise.wait(io.waitScope);
+  } catch (...) {
+    if (!started) {
+      ready.set_exception(std::current_exception());
+    } else {
+      std::fprintf(stderr, "idgraph server: an event loop failed\n");
+    }
+  }
+}
+
+Server::Server(LiveGraph& graph, ServerConfig config)
+    : impl_(std::make_unique<Impl>(graph, std::move(config))) {
+  Impl& s = *impl_;
+  size_t threads = s.config.threads;
+  if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
+  s.reader_options.traversalLimitInWords = std::max<uint64_t>(s.config.max_message_bytes / 8, 1);
+  detail::ListenSockets sockets = detail::OpenListenSockets(s.config.listen, threads);
+  s.address = sockets.address;
+  // One loop at a time: KJ sets up lazily initialized statics of its own on a loop's first
+  // start, and a loop waits for the previous one to run before it starts.
+  std::string failure;
+  for (size_t i = 0; i < threads && failure.empty(); ++i) {
+    s.loops.push_back(std::make_unique<Impl::Loop>());
+    Impl::Loop& loop = *s.loops.back();
+    std::promise<void> started;
+    std::future<void> ready = started.get_future();
+    loop.thread = std::thread(
+        [&s, &loop, fd = std::move(sockets.fds[i]), started = std::move(started)]() mutable {
+          s.RunLoop(loop, std::move(fd), std::move(started));
+        });
+    try {
+      ready.get();
+    } catch (const kj::Exception& e) {
+      failure = e.getDescription().cStr();
+    } catch (const std::exception& e) {
+      failure = e.what();
+    }
+  }
+  if (!failure.empty()) {
+    Stop();
+    throw Error(s.config.listen + ": cannot serve: " + failure);
+  }
+}
+
+Server::~Server() { Stop(); }
+
+const std::string& Server::address() const { return impl_->address; }
+
+size_t Server::threads() const { return impl_->loops.size(); }
+
+void Server::Stop() {
+  Impl& s = *impl_;
+  if (s.stopped) return;
+  s.stopped = true;
+  // A cross-thread fulfiller rather than the loop's kj::Executor: executeSync waits on KJ's
+  // futex mutex, which the thread sanitizer cannot see, and a stop needs no reply.
+  for (auto& loop : s.loops) {
+    if (loop->stop.get() != nullptr) loop->stop->fulfill();
+  }
+  for (auto& loop : s.loops) {
+    if (loop->thread.joinable()) loop->thread.join();
+    loop->stop = nullptr;
+  }
+  s.writes.Drain();
+}
+
+void BlockStopSignals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+}
+
+int WaitForStopSignal() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  int signal = 0;
+  while (sigwait(&set, &signal) != 0) {
+  }
+  return signal;
+}
+
+int RunServer(LiveGraph& graph, const ServeOptions& options) {
+  BlockStopSignals();
+  Server server(graph, options.server);
+  if (options.on_listening) options.on_listening(server.address());
+  const int signal = WaitForStopSignal();
+  server.Stop();
+  return signal;
+}
+
+}  // namespace idg::rpc

@@ -1,0 +1,335 @@
+// Reads run on the calling event-loop thread (LiveGraph reads take no lock). Writes are turned
+// into plain C++ values on that thread, run on the WriteQueue's TBB workers, and come back
+// through a cross-thread fulfiller. Every failure leaves as an RPC exception whose reason is
+// the message alone; the connection and the server go on.
+#include "rpc/service.h"
+
+#include <kj/async.h>
+#include <kj/exception.h>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "base/error.h"
+#include "rpc/idgraph.capnp.h"
+#include "rpc/types.h"
+#include "rpc/wire.h"
+
+namespace idg::rpc::detail {
+namespace {
+
+constexpr uint32_t kMaxLargest = 1000;  // Reader.stats
+
+[[noreturn]] void Fail(std::string message) {
+  throw kj::Exception(kj::Exception::Type::FAILED, "idgraph", 0,
+                      kj::heapString(message.data(), message.size()));
+}
+
+kj::Exception ToKj(std::exception_ptr e) {
+  std::string message = "internal error";
+  try {
+    std::rethrow_exception(e);
+  } catch (const kj::Exception& k) {
+    return k;
+  } catch (const Error& err) {
+    message = err.what();
+  } catch (const std::exception& err) {
+    message = std::string("internal error: ") + err.what();
+  } catch (...) {
+  }
+  return kj::Exception(kj::Exception::Type::FAILED, "idgraph", 0,
+                       kj::heapString(message.data(), message.size()));
+}
+
+// Runs a method body; idg::Error and other exceptions become RPC exceptions.
+template <typename F>
+kj::Promise<void> AtTheDoor(F&& body) {
+  try {
+    return body();
+  } catch (...) {
+    return ToKj(std::current_exception());
+  }
+}
+
+std::string Names(const auto& items) {
+  std::string out;
+  for (const auto& item : items) out += (out.empty() ? "" : ", ") + item.name;
+  return out;
+}
+
+bool Blank(std::string_view s) { return s.find_first_not_of(" \t\r\n") == std::string_view::npos; }
+
+// Token comparison whose time does not depend on where the strings differ.
+bool SameToken(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  unsigned char diff = 0;
+  for (size_t i = 0; i < a.size(); ++i) diff |= static_cast<unsigned char>(a[i] ^ b[i]);
+  return diff == 0;
+}
+
+// A write for the WriteQueue: `work` runs on a TBB worker; then `reply` gets its result on the
+// event loop that made the job, or the call fails with its exception. The result waits in a
+// shared slot, written before the fulfiller signals and read after (passing it through the
+// promise instead makes GCC 12 warn, wrongly, inside kj::ExceptionOr). A cancelled call leaves
+// the job to finish harmlessly.
+template <typename T, typename Work, typename Reply>
+kj::Promise<void> RunWrite(WriteQueue& writes, Work&& work, Reply&& reply) {
+  auto result = std::make_shared<T>();
+  auto paf = kj::newPromiseAndCrossThreadFulfiller<void>();
+  writes.Submit(MakeJob(
+      [work = std::forward<Work>(work), result, fulfiller = kj::mv(paf.fulfiller)]() mutable {
+        try {
+          *result = work();
+          fulfiller->fulfill();
+        } catch (...) {
+          fulfiller->reject(ToKj(std::current_exception()));
+        }
+        fulfiller = nullptr;  // released here, not by the job's noexcept destructor
+      }));
+  return paf.promise.then(
+      [result, reply = std::forward<Reply>(reply)]() mutable { reply(*result); });
+}
+
+class Door {
+ public:
+  explicit Door(const ServiceContext& c) : c_(c) {}
+
+  // Messages are built only for requests that fail.
+  void Kind(std::string_view kind) const {
+    if (c_.graph.config().FindKind(kind)) return;
+    Fail("unknown identifier kind '" + std::string(kind) +
+         "' (the server knows: " + Names(c_.graph.config().kinds) + ")");
+  }
+  void Key(wire::IdentifierKey::Reader key) const {
+    Kind(View(key.getKind()));
+    if (Blank(View(key.getValue()))) {
+      Fail("empty value for identifier kind '" + Str(key.getKind()) + "'");
+    }
+  }
+  void Record(wire::RecordKey::Reader key) const {
+    const std::string_view source = View(key.getSource());
+    if (!c_.graph.config().FindSource(source)) {
+      Fail("unknown source '" + std::string(source) +
+           "' (the server knows: " + Names(c_.graph.config().sources) + ")");
+    }
+    if (Blank(View(key.getId()))) {
+      Fail("empty record id for source '" + std::string(source) + "'");
+    }
+  }
+  void Batch(size_t n, const char* what) const {
+    if (n <= c_.config.max_batch) return;
+    Fail(std::to_string(n) + " " + what + " in one call; the server takes at most " +
+         std::to_string(c_.config.max_batch));
+  }
+
+ private:
+  const ServiceContext& c_;
+};
+
+class ReaderImpl final : public wire::Reader::Server {
+ public:
+  explicit ReaderImpl(const ServiceContext& c) : c_(c), door_(c) {}
+
+  kj::Promise<void> lookup(LookupContext context) override {
+    return AtTheDoor([&] {
+      auto key = context.getParams().getKey();
+      door_.Key(key);
+      ToWire(Lookup(View(key.getKind()), View(key.getValue())), context.getResults().initResult());
+      return kj::READY_NOW;
+    });
+  }
+
+  kj::Promise<void> lookupBatch(LookupBatchContext context) override {
+    return AtTheDoor([&] {
+      auto keys = context.getParams().getKeys();
+      door_.Batch(keys.size(), "keys");
+      std::vector<std::pair<std::string_view, std::string_view>> checked;  // into the request
+      checked.reserve(keys.size());
+      for (auto key : keys) {
+        door_.Key(key);
+        checked.emplace_back(View(key.getKind()), View(key.getValue()));
+      }
+      auto results = context.getResults().initResults(keys.size());
+      for (size_t i = 0; i < checked.size(); ++i) {
+        ToWire(Lookup(checked[i].first, checked[i].second), results[i]);
+      }
+      return kj::READY_NOW;
+    });
+  }
+
+  kj::Promise<void> getProfile(GetProfileContext context) override {
+    return AtTheDoor([&] {
+      ProfileViewPtr view = c_.graph.Profile(context.getParams().getId());
+      ProfileReply reply;
+      if (view != nullptr && CopyProfile(*view, reply)) {
+        auto results = context.getResults();
+        results.setFound(true);
+        ToWire(reply, results.initProfile());
+      }
+      return kj::READY_NOW;
+    });
+  }
+
+  kj::Promise<void> explain(ExplainContext context) override {
+    return AtTheDoor([&] {
+      auto a = context.getParams().getA();
+      auto b = context.getParams().getB();
+      door_.Record(a);
+      door_.Record(b);
+      std::optional<Explanation> e = c_.graph.Explain(View(a.getSource()), View(a.getId()),
+                                                      View(b.getSource()), View(b.getId()));
+      ExplainReply reply;
+      if (e && e->profile != nullptr && CopyExplanation(*e, reply)) {
+        auto results = context.getResults();
+        results.setFound(true);
+        ToWire(reply, results.initExplanation());
+      }
+      return kj::READY_NOW;
+    });
+  }
+
+  kj::Promise<void> explainProfile(ExplainProfileContext context) override {
+    return AtTheDoor([&] {
+      ProfileViewPtr view = c_.graph.Profile(context.getParams().getId());
+      ExplainReply reply;
+      if (view != nullptr && CopyProfileExplanation(*view, reply)) {
+        auto results = context.getResults();
+        results.setFound(true);
+        ToWire(reply, results.initExplanation());
+      }
+      return kj::READY_NOW;
+    });
+  }
+
+  kj::Promise<void> stats(StatsContext context) override {
+    return AtTheDoor([&] {
+      const uint32_t largest = context.getParams().getLargest();
+      if (largest > kMaxLargest) Fail("stats: largest is at most " + std::to_string(kMaxLargest));
+      ToWire(c_.graph.Stats(largest), context.getResults().initStats());
+      return kj::READY_NOW;
+    });
+  }
+
+ private:
+  // `kind` and `value` passed the door.
+  LookupReply Lookup(std::string_view kind, std::string_view value) const {
+    LookupReply reply;
+    CopyLookup(c_.graph.Lookup(kind, value), reply);
+    return reply;
+  }
+
+  const ServiceContext& c_;
+  Door door_;
+};
+
+class WriterImpl final : public wire::Writer::Server {
+ public:
+  explicit WriterImpl(const ServiceContext& c) : c_(c), door_(c) {}
+
+  kj::Promise<void> ingest(IngestContext context) override {
+    return AtTheDoor([&] {
+      auto records = context.getParams().getRecords();
+      door_.Batch(records.size(), "records");
+      std::vector<IncomingRecord> batch;
+      batch.reserve(records.size());
+      for (auto r : records) batch.push_back(FromWire(r));
+      context.releaseParams();
+      LiveGraph& graph = c_.graph;
+      return RunWrite<IngestResult>(
+          c_.writes, [&graph, batch = std::move(batch)] { return graph.Ingest(batch); },
+          [context](const IngestResult& r) mutable {
+            ToWire(r, context.getResults().initResult());
+          });
+    });
+  }
+
+ private:
+  const ServiceContext& c_;
+  Door door_;
+};
+
+// Fills an erase call's results.
+template <typename Context>
+auto EraseReply(Context context) {
+  return [context](const EraseResult& r) mutable { ToWire(r, context.getResults().initResult()); };
+}
+
+class AdminImpl final : public wire::Admin::Server {
+ public:
+  explicit AdminImpl(const ServiceContext& c) : c_(c), door_(c) {}
+
+  kj::Promise<void> eraseProfile(EraseProfileContext context) override {
+    return AtTheDoor([&] {
+      const ProfileId id = context.getParams().getId();
+      LiveGraph& graph = c_.graph;
+      return RunWrite<EraseResult>(
+          c_.writes, [&graph, id] { return graph.EraseProfile(id); }, EraseReply(context));
+    });
+  }
+
+  kj::Promise<void> eraseIdentifier(EraseIdentifierContext context) override {
+    return AtTheDoor([&] {
+      auto key = context.getParams().getKey();
+      door_.Key(key);
+      LiveGraph& graph = c_.graph;
+      return RunWrite<EraseResult>(
+          c_.writes,
+          [&graph, kind = Str(key.getKind()), value = Str(key.getValue())] {
+            return graph.EraseIdentifier(kind, value);
+          },
+          EraseReply(context));
+    });
+  }
+
+ private:
+  const ServiceContext& c_;
+  Door door_;
+};
+
+class IdgraphImpl final : public wire::Idgraph::Server {
+ public:
+  explicit IdgraphImpl(const ServiceContext& c) : c_(c) {}
+
+  kj::Promise<void> login(LoginContext context) override {
+    return AtTheDoor([&] {
+      const std::string_view token = View(context.getParams().getToken());
+      std::optional<Role> role;
+      for (const TokenConfig& t : c_.config.tokens) {
+        if (SameToken(t.token, token)) role = t.role;
+      }
+      if (!role) Fail("unknown token");
+      auto session = context.getResults().initSession();
+      session.setReader(kj::heap<ReaderImpl>(c_));
+      switch (*role) {
+        case Role::kReader:
+          session.setRole(wire::Role::READER);
+          break;
+        case Role::kWriter:
+          session.setRole(wire::Role::WRITER);
+          session.setWriter(kj::heap<WriterImpl>(c_));
+          break;
+        case Role::kAdmin:
+          session.setRole(wire::Role::ADMIN);
+          session.setWriter(kj::heap<WriterImpl>(c_));
+          session.setAdmin(kj::heap<AdminImpl>(c_));
+          break;
+      }
+      return kj::READY_NOW;
+    });
+  }
+
+ private:
+  const ServiceContext& c_;
+};
+
+}  // namespace
+
+capnp::Capability::Client MakeBootstrap(const ServiceContext& context) {
+  return wire::Idgraph::Client(kj::heap<IdgraphImpl>(context));
+}
+
+}  // namespace idg::rpc::detail

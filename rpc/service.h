@@ -1,0 +1,26 @@
+// The capabilities of rpc/idgraph.capnp: Idgraph (login), Reader, Writer and Admin, one
+// `FooImpl final : Foo::Server` each (service.cpp), checking their inputs at the door.
+// Private to rpc/.
+#pragma once
+
+#include <capnp/capability.h>
+
+#include "base/config.h"
+#include "graph/live_graph.h"
+#include "rpc/write_queue.h"
+
+namespace idg::rpc::detail {
+
+// What every capability of a server shares. Read-only after the server starts; `graph` and
+// `writes` are thread-safe, so one context serves every event-loop thread.
+struct ServiceContext {
+  LiveGraph& graph;
+  const ServerConfig& config;  // tokens and limits
+  WriteQueue& writes;
+};
+
+// The bootstrap capability (wire::Idgraph) of one event-loop thread; `context` must outlive
+// it and everything it hands out.
+capnp::Capability::Client MakeBootstrap(const ServiceContext& context);
+
+}  // namespace idg::rpc::detail

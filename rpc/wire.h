@@ -1,0 +1,38 @@
+// Conversions between the plain C++ values of rpc/types.h and graph/live_graph.h and the
+// Cap'n Proto messages of rpc/idgraph.capnp. Private to rpc/: only rpc/ includes capnp.
+#pragma once
+
+#include <capnp/blob.h>
+
+#include <string>
+#include <string_view>
+
+#include "graph/live_graph.h"
+#include "rpc/idgraph.capnp.h"
+#include "rpc/types.h"
+
+namespace idg::rpc::detail {
+
+inline capnp::Text::Reader Text(const std::string& s) { return {s.data(), s.size()}; }
+inline std::string_view View(capnp::Text::Reader t) { return {t.begin(), t.size()}; }
+inline std::string Str(capnp::Text::Reader t) { return {t.begin(), t.size()}; }
+
+// --- values to messages (wire_write.cpp) ---
+void ToWire(const ProfileReply& p, wire::Profile::Builder out);
+void ToWire(const LookupReply& r, wire::LookupResult::Builder out);
+void ToWire(const ExplainReply& e, wire::Explanation::Builder out);
+void ToWire(const IngestResult& r, wire::IngestResult::Builder out);
+void ToWire(const EraseResult& r, wire::EraseResult::Builder out);
+void ToWire(const GraphStats& s, wire::Stats::Builder out);
+void ToWire(const IncomingRecord& r, wire::Record::Builder out);
+
+// --- messages to values (wire_read.cpp) ---
+ProfileReply FromWire(wire::Profile::Reader in);
+LookupReply FromWire(wire::LookupResult::Reader in);
+ExplainReply FromWire(wire::Explanation::Reader in);
+IngestResult FromWire(wire::IngestResult::Reader in);
+EraseResult FromWire(wire::EraseResult::Reader in);
+GraphStats FromWire(wire::Stats::Reader in);
+IncomingRecord FromWire(wire::Record::Reader in);
+
+}  // namespace idg::rpc::detail

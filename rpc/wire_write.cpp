@@ -1,0 +1,163 @@
+// Plain values into Cap'n Proto builders.
+#include <span>
+
+#include "rpc/wire.h"
+
+namespace idg::rpc::detail {
+namespace {
+
+template <typename ListBuilder>
+void Ids(std::span<const ProfileId> ids, ListBuilder out) {
+  for (size_t i = 0; i < ids.size(); ++i) out.set(i, ids[i]);
+}
+
+void ToWire(const Identifier& id, wire::Identifier::Builder out) {
+  out.setKind(Text(id.kind));
+  out.setValue(Text(id.value));
+}
+
+void ToWire(const MemberRecord& r, wire::MemberRecord::Builder out) {
+  out.setSource(Text(r.source));
+  out.setId(Text(r.id));
+  out.setTimestamp(r.timestamp);
+}
+
+void ToWire(const Edge& e, wire::Edge::Builder out) {
+  out.setA(e.a);
+  out.setB(e.b);
+  if (!e.fuzzy) {
+    ToWire(e.identifier, out.initIdentifier());
+    return;
+  }
+  auto f = out.initFuzzy();
+  f.setScore(e.score);
+  f.setProbability(e.probability);
+  auto ev = f.initEvidence(e.evidence.size());
+  for (size_t i = 0; i < e.evidence.size(); ++i) {
+    ev[i].setComparison(Text(e.evidence[i].comparison));
+    ev[i].setLevel(Text(e.evidence[i].level));
+    ev[i].setWeight(e.evidence[i].weight);
+  }
+}
+
+wire::EventType ToWire(ProfileEvent::Type t) {
+  switch (t) {
+    case ProfileEvent::Type::kCreated:
+      return wire::EventType::CREATED;
+    case ProfileEvent::Type::kMerged:
+      return wire::EventType::MERGED;
+    case ProfileEvent::Type::kSplit:
+      return wire::EventType::SPLIT;
+  }
+  return wire::EventType::CREATED;
+}
+
+void Records(const std::vector<MemberRecord>& records,
+             capnp::List<wire::MemberRecord>::Builder out) {
+  for (size_t i = 0; i < records.size(); ++i) ToWire(records[i], out[i]);
+}
+
+void Edges(const std::vector<Edge>& edges, capnp::List<wire::Edge>::Builder out) {
+  for (size_t i = 0; i < edges.size(); ++i) ToWire(edges[i], out[i]);
+}
+
+void Merges(const std::vector<ProfileMerge>& merges, capnp::List<wire::Merge>::Builder out) {
+  for (size_t i = 0; i < merges.size(); ++i) {
+    out[i].setSurvivor(merges[i].survivor);
+    Ids(merges[i].absorbed, out[i].initAbsorbed(merges[i].absorbed.size()));
+  }
+}
+
+void Splits(const std::vector<ProfileSplit>& splits, capnp::List<wire::Split>::Builder out) {
+  for (size_t i = 0; i < splits.size(); ++i) {
+    out[i].setFrom(splits[i].from);
+    Ids(splits[i].parts, out[i].initParts(splits[i].parts.size()));
+  }
+}
+
+}  // namespace
+
+void ToWire(const ProfileReply& p, wire::Profile::Builder out) {
+  out.setId(p.id);
+  auto golden = out.initGolden(p.golden.size());
+  for (size_t i = 0; i < p.golden.size(); ++i) {
+    golden[i].setName(Text(p.golden[i].name));
+    golden[i].setValue(Text(p.golden[i].value));
+  }
+  auto ids = out.initIdentifiers(p.identifiers.size());
+  for (size_t i = 0; i < p.identifiers.size(); ++i) ToWire(p.identifiers[i], ids[i]);
+  Records(p.records, out.initRecords(p.records.size()));
+  Edges(p.edges, out.initEdges(p.edges.size()));
+  auto history = out.initHistory(p.history.size());
+  for (size_t i = 0; i < p.history.size(); ++i) {
+    history[i].setType(ToWire(p.history[i].type));
+    history[i].setAt(p.history[i].at);
+    Ids(p.history[i].other, history[i].initOther(p.history[i].other.size()));
+  }
+}
+
+void ToWire(const LookupReply& r, wire::LookupResult::Builder out) {
+  out.setNormalized(Text(r.normalized));
+  auto profiles = out.initProfiles(r.profiles.size());
+  for (size_t i = 0; i < r.profiles.size(); ++i) ToWire(r.profiles[i], profiles[i]);
+}
+
+void ToWire(const ExplainReply& e, wire::Explanation::Builder out) {
+  out.setProfile(e.profile);
+  Records(e.records, out.initRecords(e.records.size()));
+  Edges(e.edges, out.initEdges(e.edges.size()));
+}
+
+void ToWire(const IngestResult& r, wire::IngestResult::Builder out) {
+  Ids(r.profiles, out.initProfiles(r.profiles.size()));
+  auto issues = out.initIssues(r.issues.size());
+  for (size_t i = 0; i < r.issues.size(); ++i) {
+    issues[i].setIndex(r.issues[i].index);
+    issues[i].setField(Text(r.issues[i].field));
+    issues[i].setReason(Text(r.issues[i].reason));
+    issues[i].setRejected(r.issues[i].rejected);
+  }
+  Merges(r.merges, out.initMerges(r.merges.size()));
+  Splits(r.splits, out.initSplits(r.splits.size()));
+  out.setFuzzyLinks(r.fuzzy_links);
+}
+
+void ToWire(const EraseResult& r, wire::EraseResult::Builder out) {
+  Ids(r.profiles, out.initProfiles(r.profiles.size()));
+  out.setRecords(r.records);
+  out.setIdentifiers(r.identifiers);
+  Merges(r.merges, out.initMerges(r.merges.size()));
+  Splits(r.splits, out.initSplits(r.splits.size()));
+}
+
+void ToWire(const GraphStats& s, wire::Stats::Builder out) {
+  out.setRecords(s.records);
+  out.setIdentifiers(s.identifiers);
+  out.setProfiles(s.profiles);
+  out.setErasedRecords(s.erased_records);
+  out.setIngestedRecords(s.ingested_records);
+  out.setFuzzyLinks(s.fuzzy_links);
+  auto largest = out.initLargest(s.largest.size());
+  for (size_t i = 0; i < s.largest.size(); ++i) {
+    largest[i].setId(s.largest[i].first);
+    largest[i].setRecords(s.largest[i].second);
+  }
+}
+
+void ToWire(const IncomingRecord& r, wire::Record::Builder out) {
+  out.setSource(Text(r.source));
+  out.setId(Text(r.id));
+  out.setTimestamp(r.timestamp);
+  auto ids = out.initIdentifiers(r.identifiers.size());
+  for (size_t i = 0; i < r.identifiers.size(); ++i) {
+    ids[i].setKind(Text(r.identifiers[i].first));
+    ids[i].setValue(Text(r.identifiers[i].second));
+  }
+  auto attrs = out.initAttributes(r.attributes.size());
+  for (size_t i = 0; i < r.attributes.size(); ++i) {
+    attrs[i].setName(Text(r.attributes[i].first));
+    attrs[i].setValue(Text(r.attributes[i].second));
+  }
+}
+
+}  // namespace idg::rpc::detail
