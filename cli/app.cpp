@@ -8,6 +8,7 @@
 
 #include "base/error.h"
 #include "cli/commands.h"
+#include "cli/remote.h"
 
 namespace idg::cli {
 
@@ -62,6 +63,18 @@ int Main(int argc, char** argv) {
   model_show_cmd->add_option("model", model_show.model, "model file")->required()->check(CLI::ExistingFile);
   model_cmd->require_subcommand(1);
 
+  ServeCommand serve;
+  auto* serve_cmd = app.add_subcommand("serve", "load sources (or start empty) and serve them over RPC until SIGTERM");
+  serve_cmd->add_option("-c,--config", serve.config, "TOML config; its [server] section sets the address, limits and tokens")->required()->check(CLI::ExistingFile);
+  serve_cmd->add_option("-i,--input", serve.inputs, "override a source's path: SOURCE=PATH");
+  serve_cmd->add_flag("--empty", serve.empty, "start with no records instead of loading the sources");
+  serve_cmd->add_option("-m,--model", serve.model, "matching model from `idgraph train` (loading: default trains one; --empty: default none)")->check(CLI::ExistingFile);
+  serve_cmd->add_flag("--no-matching", serve.no_matching, "link by shared identifiers only");
+  serve_cmd->add_option("--listen", serve.listen, "HOST:PORT to listen on (default: [server] listen, 127.0.0.1:7420)");
+  serve_cmd->add_option("--loop-threads", serve.threads, "event-loop threads (default: [server] threads, all cores)");
+
+  RemoteCommands remote(app);
+
   DemoCommand demo;
   auto* demo_cmd = app.add_subcommand("demo", "generate data, resolve, evaluate, and report");
   demo_cmd->add_option("-n,--records", demo.records, "records to generate")->capture_default_str();
@@ -85,6 +98,8 @@ int Main(int argc, char** argv) {
     if (*demo_cmd) return RunDemo(global, demo);
     if (*train_cmd) return RunTrain(global, train);
     if (*model_show_cmd) return RunModelShow(global, model_show);
+    if (*serve_cmd) return RunServe(global, serve);
+    if (remote.Chosen()) return remote.Run();
   } catch (const Error& e) {
     std::fprintf(stderr, "idgraph: error: %s\n", e.what());
     return 1;

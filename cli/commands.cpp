@@ -1,8 +1,14 @@
 #include "cli/commands.h"
 
+#include <signal.h>
+
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <memory>
+#include <optional>
+#include <thread>
 
 #include "base/error.h"
 #include "cli/progress.h"
@@ -13,6 +19,7 @@
 #include "io/profile_files.h"
 #include "io/report.h"
 #include "match/eval.h"
+#include "rpc/server.h"
 
 namespace idg::cli {
 namespace {
@@ -35,6 +42,36 @@ void ApplyInputs(Config& config, const std::vector<std::string>& inputs) {
     config.sources[*s].path = spec.substr(eq + 1);
   }
 }
+
+// While the graph loads, SIGINT or SIGTERM (blocked in every thread, so that only the server's
+// sigwait takes them later) ends the process at once: nothing needs saving yet.
+class ExitOnSignalWhileLoading {
+ public:
+  ExitOnSignalWhileLoading() : thread_([this] { Watch(); }) {}
+  ~ExitOnSignalWhileLoading() {
+    done_ = true;
+    thread_.join();
+  }
+
+ private:
+  void Watch() {
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    const timespec tick{0, 100'000'000};
+    while (!done_) {
+      const int signal = sigtimedwait(&set, nullptr, &tick);
+      if (signal > 0) {
+        std::fprintf(stderr, "\nidgraph: interrupted while loading\n");
+        std::_Exit(128 + signal);
+      }
+    }
+  }
+
+  std::atomic<bool> done_{false};
+  std::thread thread_;
+};
 
 }  // namespace
 
@@ -131,6 +168,51 @@ int RunTrain(const GlobalOptions& g, const TrainCommand& c) {
 
 int RunModelShow(const GlobalOptions&, const ModelShowCommand& c) {
   std::fputs(ModelText(LoadModel(c.model)).c_str(), stdout);
+  return 0;
+}
+
+int RunServe(const GlobalOptions& g, const ServeCommand& c) {
+  // Before any thread exists (TBB workers of the load included): only WaitForStopSignal may
+  // take SIGINT and SIGTERM.
+  rpc::BlockStopSignals();
+  std::optional<ExitOnSignalWhileLoading> loading(std::in_place);
+  Config config = LoadConfig(c.config);
+  ApplyInputs(config, c.inputs);
+  if (!c.listen.empty()) config.server.listen = c.listen;
+  if (c.threads > 0) config.server.threads = c.threads;
+  ServerConfig server = config.server;
+  if (server.tokens.empty()) {
+    std::fprintf(stderr, "idgraph: warning: the config lists no [server] tokens; nobody can "
+                         "log in\n");
+  }
+  std::unique_ptr<LiveGraph> graph;
+  if (c.empty) {
+    std::optional<FellegiSunterModel> model;
+    if (!c.model.empty() && !c.no_matching) model = LoadModel(c.model);
+    graph = std::make_unique<LiveGraph>(std::move(config), std::move(model));
+  } else {
+    ResolveJobOptions job;
+    job.config = std::move(config);
+    job.model_path = c.model;
+    job.matching = !c.no_matching;
+    Progress progress(!g.quiet);
+    job.progress = [&](const char* stage, uint64_t done, uint64_t total) {
+      progress.Update(stage, done, total);
+    };
+    auto resolved = RunResolveJob(job);
+    progress.Clear();
+    std::fputs(SummaryText(*resolved).c_str(), stdout);
+    graph = MakeLiveGraph(std::move(resolved));
+  }
+  loading.reset();  // signals now wait for WaitForStopSignal
+  rpc::Server srv(*graph, server);
+  const GraphStats stats = graph->Stats(0);
+  std::printf("listening on %s (%zu threads): %s records in %s profiles\n", srv.address().c_str(),
+              srv.threads(), Thousands(stats.records).c_str(), Thousands(stats.profiles).c_str());
+  std::fflush(stdout);
+  const int signal = rpc::WaitForStopSignal();
+  srv.Stop();
+  std::printf("stopped (%s)\n", signal == SIGINT ? "SIGINT" : "SIGTERM");
   return 0;
 }
 

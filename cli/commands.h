@@ -53,6 +53,16 @@ struct ModelShowCommand {
   std::string model;
 };
 
+struct ServeCommand {
+  std::string config;
+  std::vector<std::string> inputs;  // "source=path" overrides
+  bool empty = false;               // start with no records instead of loading the sources
+  std::string model;                // trained model for matching; empty: see RunServe
+  std::string listen;               // overrides [server] listen
+  uint32_t threads = 0;             // overrides [server] threads when set
+  bool no_matching = false;
+};
+
 struct DemoCommand {
   uint64_t records = 1'000'000;
   uint64_t seed = 42;
@@ -65,5 +75,9 @@ int RunEval(const GlobalOptions& g, const EvalCommand& c);
 int RunDemo(const GlobalOptions& g, const DemoCommand& c);
 int RunTrain(const GlobalOptions& g, const TrainCommand& c);
 int RunModelShow(const GlobalOptions& g, const ModelShowCommand& c);
+// Serves until SIGINT or SIGTERM. Loads the config's sources with the bulk resolve job (which
+// trains a model when matching is configured and -m is not given), or with --empty starts
+// with no records (then fuzzy matching needs -m).
+int RunServe(const GlobalOptions& g, const ServeCommand& c);
 
 }  // namespace idg::cli

@@ -1,0 +1,226 @@
+// `idgraph serve` and the client subcommands as a user runs them: the binary in its own
+// process on a free loopback port, the subcommands through a shell, SIGTERM to stop it.
+#include <gtest/gtest.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <array>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "tests/temp_dir.h"
+
+namespace idg {
+namespace {
+
+using test::Contains;
+using test::TempDir;
+
+const std::string kBin = IDG_IDGRAPH_BIN;
+
+std::string Config(const std::string& dir) {
+  return "[kinds.email]\nnormalizer = \"email\"\n"
+         "[kinds.phone]\nnormalizer = \"phone\"\n"
+         "[attributes]\nfirst_name = { normalizer = \"name\" }\n"
+         "[sources.crm]\nformat = \"jsonl\"\npath = \"" +
+         dir +
+         "/crm.jsonl\"\nid = \"id\"\n"
+         "fields = { email = \"email\", phone = \"phone\", first_name = \"first_name\" }\n"
+         "[server]\nlisten = \"127.0.0.1:0\"\nthreads = 1\n"
+         "tokens = [{ token = \"r\", role = \"reader\" }, { token = \"a\", role = \"admin\" }]\n";
+}
+
+// `idgraph serve ARGS` in a child process, its stdout read up to the address it listens on.
+class Served {
+ public:
+  explicit Served(const std::vector<std::string>& args) {
+    int fds[2];
+    if (::pipe(fds) != 0) return;
+    std::vector<std::string> all = {kBin, "serve"};
+    all.insert(all.end(), args.begin(), args.end());
+    pid_ = ::fork();
+    if (pid_ == 0) {
+      ::dup2(fds[1], 1);
+      ::close(fds[0]);
+      ::close(fds[1]);
+      std::vector<char*> argv;
+      for (std::string& a : all) argv.push_back(a.data());
+      argv.push_back(nullptr);
+      ::execv(kBin.c_str(), argv.data());
+      ::_exit(127);
+    }
+    ::close(fds[1]);
+    out_ = fds[0];
+    while (address_.empty() && ReadSome(30000)) {
+      const size_t at = output_.find("listening on ");
+      if (at == std::string::npos) continue;
+      const size_t end = output_.find(' ', at + 13);
+      if (end != std::string::npos) address_ = output_.substr(at + 13, end - at - 13);
+    }
+  }
+  ~Served() {
+    if (pid_ > 0) {
+      ::kill(pid_, SIGKILL);
+      ::waitpid(pid_, nullptr, 0);
+    }
+    if (out_ >= 0) ::close(out_);
+  }
+
+  const std::string& address() const { return address_; }
+
+  // Sends `signal`, waits for the exit; returns the exit code (-1 when killed by a signal)
+  // and leaves the rest of the output in output().
+  int Stop(int signal) {
+    ::kill(pid_, signal);
+    while (ReadSome(30000)) {
+    }
+    int status = 0;
+    ::waitpid(pid_, &status, 0);
+    pid_ = -1;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  }
+  const std::string& output() const { return output_; }
+
+ private:
+  // Appends what the child wrote; false at its end or after `ms` without output.
+  bool ReadSome(int ms) {
+    pollfd p{out_, POLLIN, 0};
+    if (::poll(&p, 1, ms) <= 0) return false;
+    char buf[4096];
+    const ssize_t n = ::read(out_, buf, sizeof buf);
+    if (n <= 0) return false;
+    output_.append(buf, static_cast<size_t>(n));
+    return true;
+  }
+
+  pid_t pid_ = -1;
+  int out_ = -1;
+  std::string output_;
+  std::string address_;
+};
+
+struct Ran {
+  int code;
+  std::string output;  // stdout and stderr
+};
+
+// Runs `idgraph ARGS` through the shell, `env` (VAR=value ...) set.
+Ran Idgraph(const std::string& args, const std::string& env = "") {
+  const std::string cmd = env + " " + kBin + " " + args + " 2>&1";
+  FILE* p = ::popen(cmd.c_str(), "r");
+  std::string out;
+  std::array<char, 4096> buf;
+  size_t n;
+  while ((n = std::fread(buf.data(), 1, buf.size(), p)) > 0) out.append(buf.data(), n);
+  const int status = ::pclose(p);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+}
+
+TEST(Serve, EmptyServerTakesIngestAndAnswersEveryCommand) {
+  TempDir dir;
+  const std::string config = dir.Write("idgraph.toml", Config(dir.str()));
+  const std::string input = dir.Write(
+      "in.jsonl",
+      "{\"source\":\"crm\",\"id\":\"c1\",\"timestamp\":1700000000,"
+      "\"identifiers\":{\"email\":\"Ann@X.com\"},\"attributes\":{\"first_name\":\"Ann\"}}\n"
+      "{\"source\":\"crm\",\"id\":\"c2\",\"identifiers\":{\"email\":\"ann@x.com\","
+      "\"phone\":\"+1 415 555 2671\"}}\n"
+      "{\"source\":\"crm\",\"id\":\"c3\",\"identifiers\":{\"phone\":\"(415) 555-2671\"}}\n"
+      "{\"source\":\"crm\",\"id\":\"c4\",\"identifiers\":{\"email\":{\"at\":\"x.com\"}}}\n"
+      "{\"source\":\"erp\",\"id\":\"e1\",\"identifiers\":{\"email\":\"e@x.com\"}}\n");
+  Served served({"-c", config, "--empty"});
+  ASSERT_FALSE(served.address().empty()) << served.output();
+  const std::string srv = " --server " + served.address();
+
+  // Line 4 is malformed and line 5 rejected; the others go in, and the exit code says so.
+  Ran ingest = Idgraph("ingest " + input + srv + " --token a");
+  EXPECT_EQ(ingest.code, 1) << ingest.output;
+  EXPECT_TRUE(Contains(ingest.output, "3 records ingested"));
+  EXPECT_TRUE(Contains(ingest.output, input + ":4: identifiers.email: expected a string"));
+  EXPECT_TRUE(Contains(ingest.output, input + ":5: source: "));
+  EXPECT_TRUE(Contains(ingest.output, "(record rejected)"));
+
+  Ran lookup = Idgraph("lookup email ' ANN@x.com '" + srv + " --token r");
+  EXPECT_EQ(lookup.code, 0) << lookup.output;
+  EXPECT_TRUE(Contains(lookup.output, "3 records"));
+  EXPECT_TRUE(Contains(lookup.output, "phone: +14155552671"));
+  EXPECT_TRUE(Contains(lookup.output, "first_name: ann"));
+  Ran json = Idgraph("lookup --json phone 4155552671" + srv + " --token r");
+  EXPECT_EQ(json.code, 0) << json.output;
+  EXPECT_TRUE(Contains(json.output, "{\"normalized\":\"+14155552671\",\"profiles\":[{\"id\":"));
+  Ran missing = Idgraph("lookup email nobody@x.com" + srv + " --token r");
+  EXPECT_EQ(missing.code, 1);
+  EXPECT_TRUE(Contains(missing.output, "no profile holds email nobody@x.com"));
+
+  Ran profile = Idgraph("profile 1" + srv + " --token r");
+  EXPECT_EQ(profile.code, 0) << profile.output;
+  EXPECT_TRUE(Contains(profile.output, "crm:c1"));
+  EXPECT_EQ(Idgraph("profile 999" + srv + " --token r").code, 1);
+
+  Ran explain = Idgraph("explain crm:c1 crm:c3" + srv + " --token r");
+  EXPECT_EQ(explain.code, 0) << explain.output;
+  EXPECT_TRUE(Contains(explain.output, "crm:c1 -> crm:c2: share email ann@x.com"));
+  EXPECT_TRUE(Contains(explain.output, "crm:c2 -> crm:c3: share phone +14155552671"));
+  Ran tree = Idgraph("explain --profile 1 --json" + srv + " --token r");
+  EXPECT_EQ(tree.code, 0) << tree.output;
+  EXPECT_TRUE(Contains(tree.output, "\"edges\":[{\"a\":0,\"b\":1,"));
+  EXPECT_EQ(Idgraph("explain crm:c1 crm:nope" + srv + " --token r").code, 1);
+
+  Ran stats = Idgraph("stats --json", "IDGRAPH_SERVER=" + served.address() + " IDGRAPH_TOKEN=r");
+  EXPECT_EQ(stats.code, 0) << stats.output;
+  EXPECT_TRUE(Contains(stats.output, "{\"records\":3,"));
+
+  // Readers may not erase; admins may.
+  Ran refused = Idgraph("erase email ann@x.com" + srv + " --token r");
+  EXPECT_EQ(refused.code, 1);
+  EXPECT_TRUE(Contains(refused.output, "permission denied"));
+  Ran erase = Idgraph("erase email ann@x.com" + srv + " --token a");
+  EXPECT_EQ(erase.code, 0) << erase.output;
+  EXPECT_TRUE(Contains(erase.output, "3 records"));
+  EXPECT_EQ(Idgraph("lookup phone +14155552671" + srv + " --token r").code, 1);
+  EXPECT_EQ(Idgraph("erase --profile 1" + srv + " --token a").code, 1);  // nothing left to erase
+
+  EXPECT_EQ(served.Stop(SIGTERM), 0);
+  EXPECT_TRUE(Contains(served.output(), "stopped (SIGTERM)"));
+}
+
+TEST(Serve, LoadsTheSourcesAndStopsOnSigint) {
+  TempDir dir;
+  dir.Write("crm.jsonl",
+            "{\"id\":\"c1\",\"email\":\"ann@x.com\"}\n{\"id\":\"c2\",\"email\":\"ANN@x.com\"}\n");
+  const std::string config = dir.Write("idgraph.toml", Config(dir.str()));
+  Served served({"-c", config});
+  ASSERT_FALSE(served.address().empty()) << served.output();
+  EXPECT_TRUE(Contains(served.output(), "2 records in 1 profiles"));
+  Ran lookup = Idgraph("lookup email ann@x.com --server " + served.address() + " --token r");
+  EXPECT_EQ(lookup.code, 0) << lookup.output;
+  EXPECT_TRUE(Contains(lookup.output, "crm:c2"));
+  EXPECT_EQ(served.Stop(SIGINT), 0);
+  EXPECT_TRUE(Contains(served.output(), "stopped (SIGINT)"));
+}
+
+TEST(Serve, UsageAndConnectionErrors) {
+  EXPECT_EQ(Idgraph("lookup email a@x.com --server 127.0.0.1:1").code, 2);  // no token
+  EXPECT_EQ(Idgraph("explain crm:c1 --token t").code, 2);
+  EXPECT_EQ(Idgraph("erase --token t").code, 2);
+  EXPECT_EQ(Idgraph("explain crm:c1 crm:c2 --profile 3 --token t").code, 2);
+  Ran down = Idgraph("stats --server 127.0.0.1:1 --token t");
+  EXPECT_EQ(down.code, 1);
+  EXPECT_TRUE(Contains(down.output, "127.0.0.1:1"));
+
+  TempDir dir;
+  const std::string config = dir.Write("idgraph.toml", Config(dir.str()));
+  Served served({"-c", config, "--empty"});
+  ASSERT_FALSE(served.address().empty());
+  Ran wrong = Idgraph("stats --server " + served.address() + " --token nope");
+  EXPECT_EQ(wrong.code, 1);
+  EXPECT_TRUE(Contains(wrong.output, "unknown token"));
+  EXPECT_EQ(Idgraph("explain crm:c1 c2 --server " + served.address() + " --token r").code, 2);
+  EXPECT_EQ(served.Stop(SIGTERM), 0);
+}
+
+}  // namespace
+}  // namespace idg
