@@ -1,0 +1,221 @@
+// End-to-end benchmark of the service over loopback (an idgraph server in this process, the
+// clients in this process too, all on the machine's cores):
+//
+//   build/bench/rpc_bench [PROFILES] [SECONDS] [RESP_FILE]     (defaults: 1000000 5 none)
+//
+// Lookups: PROFILES synthetic profiles of 10 attributes, each keyed by an email
+// "NNNNNNNNNNNN@bench.io" (12 digits, as redis-benchmark's __rand_int__ writes them), looked up
+// by random emails with 1, 8 and 64 requests in flight: throughput and latency percentiles.
+// With RESP_FILE, the same profiles are also written as Redis HSET commands keyed by email,
+// for bench/rpc_vs_redis.sh to load into redis-server and read with HGETALL.
+//
+// Ingest: generated customer records (idgraph gen, 200,000) with the model trained on them:
+// the first half ingested in-process, the second half over RPC in batches of 1,000, each
+// resolved with identifiers and fuzzy matching: records per second and latency per batch.
+//
+// Prints one JSON object.
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "gen/generator.h"
+#include "io/config_loader.h"
+#include "io/job.h"
+#include "rpc/client.h"
+#include "rpc/load.h"
+#include "rpc/server.h"
+
+namespace idg {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+namespace fs = std::filesystem;
+
+double Since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+
+std::string Email(uint64_t i) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%012llu@bench.io", static_cast<unsigned long long>(i));
+  return buf;
+}
+
+const char* kConfig = R"(
+[kinds.email]
+normalizer = "email"
+[kinds.customer_id]
+normalizer = "trim"
+unique = true
+[attributes]
+first_name = { normalizer = "name" }
+last_name = { normalizer = "name" }
+dob = { normalizer = "date" }
+street = { normalizer = "street" }
+city = { normalizer = "name" }
+zip = { normalizer = "postcode" }
+country = { normalizer = "upper" }
+tier = { normalizer = "trim" }
+language = { normalizer = "trim" }
+segment = { normalizer = "trim" }
+[sources.crm]
+format = "csv"
+path = "crm.csv"
+id = "id"
+fields = { email = "email", customer_id = "customer_id", first_name = "first_name", last_name = "last_name", dob = "dob", street = "street", city = "city", zip = "zip", country = "country", tier = "tier", language = "language", segment = "segment" }
+[server]
+tokens = [{ token = "bench-reader", role = "reader" }, { token = "bench-writer", role = "writer" }]
+)";
+
+// Writes the profiles (CSV for idgraph, RESP for Redis) and returns the served graph.
+std::unique_ptr<LiveGraph> LookupGraph(const fs::path& dir, uint64_t profiles,
+                                       const std::string& resp_path, Config* config) {
+  const char* first[] = {"anna", "ben", "carla", "dmitri", "eva", "farid", "greta", "hiro"};
+  const char* last[] = {"smith", "garcia", "müller", "rossi", "kowalski", "nguyen", "okafor"};
+  const char* city[] = {"berlin", "lisbon", "austin", "osaka", "lagos", "lyon"};
+  std::ofstream csv(dir / "crm.csv");
+  std::ofstream resp;
+  if (!resp_path.empty()) resp.open(resp_path, std::ios::binary);
+  csv << "id,email,customer_id,first_name,last_name,dob,street,city,zip,country,tier,language,segment\n";
+  std::mt19937_64 rng(7);
+  for (uint64_t i = 0; i < profiles; ++i) {
+    const std::string f[] = {first[rng() % 8], last[rng() % 7],
+                             "19" + std::to_string(50 + rng() % 50) + "-0" + std::to_string(1 + rng() % 9) + "-1" + std::to_string(rng() % 9),
+                             std::to_string(1 + rng() % 9999) + " main st", city[rng() % 6],
+                             std::to_string(10000 + rng() % 89999), "DE", "gold", "en", "s" + std::to_string(rng() % 20)};
+    const std::string email = Email(i), cid = "C" + std::to_string(i);
+    csv << "r" << i << ',' << email << ',' << cid;
+    for (const std::string& v : f) csv << ',' << v;
+    csv << '\n';
+    if (!resp) continue;
+    const char* names[] = {"first_name", "last_name", "dob", "street", "city", "zip", "country", "tier", "language", "segment"};
+    resp << "*" << 2 + 2 * 12 << "\r\n$4\r\nHSET\r\n$" << email.size() << "\r\n" << email << "\r\n";
+    auto put = [&](const std::string& s) { resp << '$' << s.size() << "\r\n" << s << "\r\n"; };
+    put("email");
+    put(email);
+    put("customer_id");
+    put(cid);
+    for (int k = 0; k < 10; ++k) {
+      put(names[k]);
+      put(f[k]);
+    }
+  }
+  csv.close();
+  std::ofstream(dir / "idgraph.toml") << kConfig;
+  ResolveJobOptions job;
+  job.config = LoadConfig((dir / "idgraph.toml").string());
+  *config = job.config;
+  return MakeLiveGraph(RunResolveJob(job));
+}
+
+std::string Json(const rpc::LoadReport& r, uint32_t concurrency) {
+  char buf[512];
+  std::snprintf(buf, sizeof buf,
+                "{\"concurrency\": %u, \"requests\": %llu, \"not_found\": %llu, \"seconds\": %.2f, "
+                "\"per_second\": %.0f, \"p50_us\": %.1f, \"p99_us\": %.1f, \"p999_us\": %.1f, "
+                "\"max_us\": %.1f}",
+                concurrency, (unsigned long long)r.requests, (unsigned long long)r.not_found,
+                r.seconds, r.per_second, r.p50_us, r.p99_us, r.p999_us, r.max_us);
+  return buf;
+}
+
+int Main(int argc, char** argv) {
+  const uint64_t profiles = argc > 1 ? std::stoull(argv[1]) : 1'000'000;
+  const double seconds = argc > 2 ? std::stod(argv[2]) : 5;
+  const std::string resp = argc > 3 ? argv[3] : "";
+  const fs::path dir = fs::temp_directory_path() / ("idg_rpc_bench_" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  std::string out = "{\"profiles\": " + std::to_string(profiles);
+
+  // Lookups.
+  Config config;
+  auto t = Clock::now();
+  std::unique_ptr<LiveGraph> graph = LookupGraph(dir, profiles, resp, &config);
+  out += ", \"load_seconds\": " + std::to_string(Since(t));
+  ServerConfig server = config.server;
+  server.listen = "127.0.0.1:0";
+  {
+    rpc::Server srv(*graph, server);
+    out += ", \"server_threads\": " + std::to_string(srv.threads()) + ", \"lookups\": [";
+    std::vector<rpc::Identifier> keys;
+    std::mt19937_64 rng(11);
+    for (int i = 0; i < 200000; ++i) keys.push_back({"email", Email(rng() % profiles)});
+    bool first = true;
+    for (uint32_t c : {1u, 8u, 64u}) {
+      const rpc::LoadReport r = rpc::RunLookupLoad({srv.address(), "bench-reader", keys, c, 0, seconds});
+      out += (first ? "" : ", ") + Json(r, c);
+      first = false;
+    }
+    out += "]";
+  }
+  graph.reset();
+
+  // Ingest with fuzzy matching, over RPC.
+  GenOptions gen;
+  gen.records = 200'000;
+  gen.out_dir = (dir / "gen").string();
+  Generate(gen);
+  ResolveJobOptions job;
+  job.config = LoadConfig((dir / "gen" / "idgraph.toml").string());
+  job.device = ScoreDevice::kCpu;
+  std::unique_ptr<ResolvedGraph> bulk = RunResolveJob(job);
+  std::vector<IncomingRecord> recs;
+  const RecordStore& rs = bulk->records;
+  for (RecordId r = 0; r < rs.size(); ++r) {
+    IncomingRecord in{bulk->config.sources[rs.source(r)].name, std::string(rs.source_record_id(r)),
+                      rs.timestamp(r), {}, {}};
+    for (IdentifierId x : rs.identifiers(r)) {
+      in.identifiers.push_back({bulk->config.kinds[bulk->interner->kind(x)].name,
+                                std::string(bulk->interner->value(x))});
+    }
+    for (const AttrValue& a : rs.attributes(r)) {
+      in.attributes.push_back({bulk->config.attributes[a.attr].name, std::string(a.value)});
+    }
+    recs.push_back(std::move(in));
+  }
+  Config gen_config = bulk->config;
+  gen_config.server = server;
+  gen_config.server.tokens = {{"bench-writer", Role::kWriter}};
+  gen_config.server.max_batch = 1000;
+  LiveGraph live(gen_config, *bulk->model);
+  bulk.reset();
+  const size_t half = recs.size() / 2;
+  live.Ingest(std::span<const IncomingRecord>(recs).first(half));
+  {
+    rpc::Server srv(live, gen_config.server);
+    rpc::Client client(srv.address(), "bench-writer");
+    std::vector<double> batch_ms;
+    uint64_t links = 0;
+    t = Clock::now();
+    for (size_t i = half; i < recs.size(); i += 1000) {
+      const size_t n = std::min<size_t>(1000, recs.size() - i);
+      const auto b = Clock::now();
+      links += client.Ingest(std::span<const IncomingRecord>(recs).subspan(i, n)).fuzzy_links;
+      batch_ms.push_back(Since(b) * 1000);
+    }
+    const double secs = Since(t);
+    std::sort(batch_ms.begin(), batch_ms.end());
+    char buf[400];
+    std::snprintf(buf, sizeof buf,
+                  ", \"ingest\": {\"records\": %zu, \"batch\": 1000, \"seconds\": %.2f, "
+                  "\"records_per_s\": %.0f, \"batch_p50_ms\": %.1f, \"batch_p99_ms\": %.1f, "
+                  "\"fuzzy_links\": %llu}",
+                  recs.size() - half, secs, double(recs.size() - half) / secs,
+                  batch_ms[batch_ms.size() / 2], batch_ms[batch_ms.size() * 99 / 100],
+                  (unsigned long long)links);
+    out += buf;
+  }
+  fs::remove_all(dir);
+  std::printf("%s}\n", out.c_str());
+  return 0;
+}
+
+}  // namespace
+}  // namespace idg
+
+int main(int argc, char** argv) { return idg::Main(argc, argv); }

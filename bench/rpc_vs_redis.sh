@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Lookups over RPC against Redis on the same profiles, and real-time ingest over RPC.
+#   bench/rpc_vs_redis.sh [PROFILES] [SECONDS]      (defaults: 1000000 5)
+# Needs a build with benchmarks (./setup.sh build) and redis-server + redis-tools (installed
+# here when missing; they are for this comparison only, never a dependency of idgraph).
+# idgraph: build/bench/rpc_bench serves PROFILES profiles in-process and looks them up by
+# email with 1, 8 and 64 requests in flight, then ingests 100,000 generated records over RPC.
+# Redis: the same profiles as hashes keyed by email, read by redis-benchmark with HGETALL at
+# the same concurrency. Prints idgraph's JSON, then Redis's CSV rows.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+profiles=${1:-1000000}
+seconds=${2:-5}
+if ! command -v redis-server >/dev/null || ! command -v redis-benchmark >/dev/null; then
+  sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo apt-get install -y -qq redis-server redis-tools >/dev/null
+fi
+work=$(mktemp -d)
+port=$((20000 + RANDOM % 20000))
+trap 'redis-cli -p $port shutdown nosave >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
+./build/bench/rpc_bench "$profiles" "$seconds" "$work/profiles.resp"
+redis-server --port "$port" --save '' --appendonly no --daemonize yes >/dev/null
+sleep 1
+redis-cli -p "$port" --pipe < "$work/profiles.resp" >/dev/null
+echo "redis $(redis-server --version | awk '{print $3}'), $(redis-cli -p "$port" dbsize) keys, $(redis-cli -p "$port" info memory | awk -F: '/used_memory_human/ {print $2}' | tr -d '\r')"
+echo '"test","rps","avg_latency_ms","min_latency_ms","p50_latency_ms","p95_latency_ms","p99_latency_ms","max_latency_ms","concurrency"'
+for c in 1 8 64; do
+  # As many requests as the idgraph run answered in about the same time.
+  row=$(redis-benchmark -p "$port" -c "$c" -n $((c == 1 ? 100000 : 300000)) -r "$profiles" --csv \
+        HGETALL __rand_int__@bench.io 2>/dev/null | tail -1)
+  echo "$row,$c"
+done

@@ -1,0 +1,33 @@
+// A closed-loop load generator for lookups over RPC, for benchmarks: `concurrency` requests
+// are always in flight, spread over a few connections, each answered request followed at once
+// by the next one. Runs on the calling thread (one KJ event loop).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "rpc/types.h"
+
+namespace idg::rpc {
+
+struct LookupLoad {
+  std::string address, token;
+  std::vector<Identifier> keys;  // looked up in turn (raw values)
+  uint32_t concurrency = 1;      // requests in flight
+  uint32_t connections = 0;      // 0: min(concurrency, 8)
+  double seconds = 5;
+};
+
+struct LoadReport {
+  uint64_t requests = 0;   // answered
+  uint64_t not_found = 0;  // answered with no profile
+  double seconds = 0;
+  double per_second = 0;
+  double p50_us = 0, p99_us = 0, p999_us = 0, max_us = 0;
+};
+
+// Throws idg::Error when the server cannot be reached, the token is refused or a lookup fails.
+LoadReport RunLookupLoad(const LookupLoad& load);
+
+}  // namespace idg::rpc
