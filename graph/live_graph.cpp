@@ -60,7 +60,10 @@ LookupResult LiveGraph::Lookup(std::string_view kind, std::string_view raw_value
   IDG_REQUIRE(k.has_value(), "unknown identifier kind '" + std::string(kind) + "'");
   LookupResult res;
   const NormResult n = s_->norm.Normalize(s_->config.kinds[*k].normalizer, raw_value, res.normalized);
-  if (n.status != NormStatus::kOk) return res;
+  if (n.status != NormStatus::kOk) {
+    res.normalized.clear();
+    return res;
+  }
   const std::optional<IdentifierId> id = s_->interner->Find(*k, res.normalized);
   if (!id || *id >= s_->published_identifiers.load(std::memory_order_acquire)) return res;
   // A publication may move the identifier between reading its profiles and their views:

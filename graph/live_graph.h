@@ -138,7 +138,7 @@ struct ProfileView {
 using ProfileViewPtr = std::shared_ptr<const ProfileView>;
 
 struct LookupResult {
-  std::string normalized;                // the value as normalized for the lookup
+  std::string normalized;                // the value as normalized; empty when it does not
   std::vector<ProfileViewPtr> profiles;  // profiles holding it (usually one), ascending id
 };
 
