@@ -269,8 +269,9 @@ std::string EraseJson(const EraseResult& r) {
 std::string StatsText(const GraphStats& s) {
   std::string out = Format(
       "records %" PRIu64 "\nidentifiers %" PRIu64 "\nprofiles %" PRIu64 "\nfuzzy links %" PRIu64
-      "\ningested %" PRIu64 "\nerased records %" PRIu64 "\n",
-      s.records, s.identifiers, s.profiles, s.fuzzy_links, s.ingested_records, s.erased_records);
+      "\ningested %" PRIu64 "\nerased records %" PRIu64 "\nmemory %.1f MiB\nuptime %.0f s\n",
+      s.records, s.identifiers, s.profiles, s.fuzzy_links, s.ingested_records, s.erased_records,
+      double(s.memory_bytes) / (1 << 20), s.uptime_seconds);
   if (!s.largest.empty()) {
     out += "largest profiles\n";
     for (const auto& [id, n] : s.largest) out += Format("  %" PRIu64 ": %u records\n", id, n);
@@ -282,8 +283,9 @@ std::string StatsJson(const GraphStats& s) {
   std::string out = Format(
       "{\"records\":%" PRIu64 ",\"identifiers\":%" PRIu64 ",\"profiles\":%" PRIu64
       ",\"fuzzy_links\":%" PRIu64 ",\"ingested_records\":%" PRIu64 ",\"erased_records\":%" PRIu64
-      ",\"largest\":[",
-      s.records, s.identifiers, s.profiles, s.fuzzy_links, s.ingested_records, s.erased_records);
+      ",\"memory_bytes\":%" PRIu64 ",\"uptime_seconds\":%.1f,\"largest\":[",
+      s.records, s.identifiers, s.profiles, s.fuzzy_links, s.ingested_records, s.erased_records,
+      s.memory_bytes, s.uptime_seconds);
   for (size_t i = 0; i < s.largest.size(); ++i) {
     out += Format("%s{\"id\":%" PRIu64 ",\"records\":%u}", i ? "," : "", s.largest[i].first,
                   s.largest[i].second);

@@ -165,6 +165,9 @@ struct GraphStats {
   uint64_t ingested_records = 0;  // since start, over Ingest
   uint64_t fuzzy_links = 0;       // live fuzzy links
   std::vector<std::pair<ProfileId, uint32_t>> largest;  // (id, records), largest first
+  // Of the serving process; the service fills them (LiveGraph::Stats leaves them 0).
+  uint64_t memory_bytes = 0;  // resident set
+  double uptime_seconds = 0;
 };
 
 class LiveGraph {

@@ -155,6 +155,8 @@ struct Stats {
   ingestedRecords @4 :UInt64;  # since the server started
   fuzzyLinks @5 :UInt64;       # live probabilistic links
   largest @6 :List(ProfileSize);  # largest first
+  memoryBytes @7 :UInt64;      # resident set of the server process
+  uptimeSeconds @8 :Float64;   # since the server started
 }
 
 struct ProfileSize {

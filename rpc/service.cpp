@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "base/error.h"
+#include "base/process.h"
 #include "rpc/idgraph.capnp.h"
 #include "rpc/types.h"
 #include "rpc/wire.h"
@@ -209,7 +210,11 @@ class ReaderImpl final : public wire::Reader::Server {
     return AtTheDoor([&] {
       const uint32_t largest = context.getParams().getLargest();
       if (largest > kMaxLargest) Fail("stats: largest is at most " + std::to_string(kMaxLargest));
-      ToWire(c_.graph.Stats(largest), context.getResults().initStats());
+      GraphStats s = c_.graph.Stats(largest);
+      s.memory_bytes = CurrentRssBytes();
+      s.uptime_seconds =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - c_.started).count();
+      ToWire(s, context.getResults().initStats());
       return kj::READY_NOW;
     });
   }

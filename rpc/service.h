@@ -5,6 +5,8 @@
 
 #include <capnp/capability.h>
 
+#include <chrono>
+
 #include "base/config.h"
 #include "graph/live_graph.h"
 #include "rpc/write_queue.h"
@@ -17,6 +19,7 @@ struct ServiceContext {
   LiveGraph& graph;
   const ServerConfig& config;  // tokens and limits
   WriteQueue& writes;
+  std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 };
 
 // The bootstrap capability (wire::Idgraph) of one event-loop thread; `context` must outlive

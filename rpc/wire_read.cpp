@@ -134,6 +134,8 @@ GraphStats FromWire(wire::Stats::Reader in) {
   s.erased_records = in.getErasedRecords();
   s.ingested_records = in.getIngestedRecords();
   s.fuzzy_links = in.getFuzzyLinks();
+  s.memory_bytes = in.getMemoryBytes();
+  s.uptime_seconds = in.getUptimeSeconds();
   for (auto l : in.getLargest()) s.largest.push_back({l.getId(), l.getRecords()});
   return s;
 }

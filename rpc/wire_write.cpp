@@ -137,6 +137,8 @@ void ToWire(const GraphStats& s, wire::Stats::Builder out) {
   out.setErasedRecords(s.erased_records);
   out.setIngestedRecords(s.ingested_records);
   out.setFuzzyLinks(s.fuzzy_links);
+  out.setMemoryBytes(s.memory_bytes);
+  out.setUptimeSeconds(s.uptime_seconds);
   auto largest = out.initLargest(s.largest.size());
   for (size_t i = 0; i < s.largest.size(); ++i) {
     largest[i].setId(s.largest[i].first);

@@ -131,6 +131,9 @@ TEST(Service, IngestThenEveryRead) {
   EXPECT_EQ(stats.ingested_records, 5u);
   ASSERT_EQ(stats.largest.size(), 2u);
   EXPECT_EQ(stats.largest[0], std::make_pair(ann.id, uint32_t{3}));
+  EXPECT_GT(stats.memory_bytes, 1u << 20);  // the test process itself serves
+  EXPECT_GE(stats.uptime_seconds, 0.0);
+  EXPECT_LT(stats.uptime_seconds, 600.0);
 }
 
 TEST(Service, LookupsNormalizeTheValue) {
