@@ -69,7 +69,7 @@ LookupResult LiveGraph::Lookup(std::string_view kind, std::string_view raw_value
   // A publication may move the identifier between reading its profiles and their views:
   // read again until every view holds it.
   const std::string_view kind_name = s_->config.kinds[*k].name;
-  for (int attempt = 0; attempt < 64; ++attempt) {
+  for (int attempt = 0; attempt < (1 << 20); ++attempt) {
     res.profiles.clear();
     bool torn = false;
     for (ProfileId p : s_->ProfilesOfIdentifier(*id)) {

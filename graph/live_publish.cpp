@@ -15,8 +15,9 @@ namespace {
 
 int64_t Now() { return static_cast<int64_t>(std::time(nullptr)); }
 
-// Readers retry a read that raced with a publication this many times.
-constexpr int kReadRetries = 64;
+// Readers retry a read that raced with a publication this many times (yielding in between):
+// enough to outlast the publication of any batch.
+constexpr int kReadRetries = 1 << 20;
 
 }  // namespace
 
@@ -267,12 +268,16 @@ ProfileViewPtr LiveState::View(ProfileId id) const {
 }
 
 std::vector<ProfileId> LiveState::ProfilesOfIdentifier(IdentifierId id) const {
-  const ProfileId p = ident_profile_[id].load(std::memory_order_acquire);
-  if (p == kNoProfile) return {};
-  if (p != kMany) return {p};
-  decltype(many_)::const_accessor acc;
-  if (!many_.find(acc, id)) return {};
-  return acc->second;
+  for (int attempt = 0; attempt < kReadRetries; ++attempt) {
+    const ProfileId p = ident_profile_[id].load(std::memory_order_acquire);
+    if (p == kNoProfile) return {};
+    if (p != kMany) return {p};
+    decltype(many_)::const_accessor acc;
+    if (many_.find(acc, id)) return acc->second;
+    // The writer went from several profiles to one between the two reads: read again.
+    std::this_thread::yield();
+  }
+  return {};
 }
 
 bool LiveState::Holds(const ProfileView& view, std::string_view kind, std::string_view value) {
