@@ -115,6 +115,25 @@ TrainedModel RunTrainJob(const Config& config,
 
 namespace idg {
 
+std::vector<IncomingRecord> IncomingRecords(const ResolvedGraph& g) {
+  const RecordStore& rs = g.records;
+  std::vector<IncomingRecord> out(rs.size());
+  for (RecordId r = 0; r < rs.size(); ++r) {
+    IncomingRecord& in = out[r];
+    in.source = g.config.sources[rs.source(r)].name;
+    in.id = rs.source_record_id(r);
+    in.timestamp = rs.timestamp(r);
+    for (IdentifierId x : rs.identifiers(r)) {
+      in.identifiers.push_back(
+          {g.config.kinds[g.interner->kind(x)].name, std::string(g.interner->value(x))});
+    }
+    for (const AttrValue& a : rs.attributes(r)) {
+      in.attributes.push_back({g.config.attributes[a.attr].name, std::string(a.value)});
+    }
+  }
+  return out;
+}
+
 std::unique_ptr<LiveGraph> MakeLiveGraph(std::unique_ptr<ResolvedGraph> g) {
   BulkGraph bulk{std::move(g->config),
                  std::move(g->interner),

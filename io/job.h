@@ -65,6 +65,10 @@ struct ResolvedGraph {
 // Throws idg::Error for unreadable inputs, missing columns, unwritable outputs.
 std::unique_ptr<ResolvedGraph> RunResolveJob(const ResolveJobOptions& options);
 
+// The records of `g` as the requests a client would send for them (normalized values, which
+// normalize to themselves), in record order: for replaying a data set into a live graph.
+std::vector<IncomingRecord> IncomingRecords(const ResolvedGraph& g);
+
 // A live graph (graph/live_graph.h) holding everything `g` resolved, profile ids included.
 std::unique_ptr<LiveGraph> MakeLiveGraph(std::unique_ptr<ResolvedGraph> g);
 

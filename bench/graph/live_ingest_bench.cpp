@@ -56,22 +56,7 @@ const Work& GetWork() {
     w.config = g->config;
     w.model = *g->model;
     w.bulk_profiles = g->profiles.size();
-    const RecordStore& rs = g->records;
-    w.records.reserve(rs.size());
-    for (RecordId r = 0; r < rs.size(); ++r) {
-      IncomingRecord in;
-      in.source = w.config.sources[rs.source(r)].name;
-      in.id = std::string(rs.source_record_id(r));
-      in.timestamp = rs.timestamp(r);
-      for (IdentifierId x : rs.identifiers(r)) {
-        in.identifiers.push_back({w.config.kinds[g->interner->kind(x)].name,
-                                  std::string(g->interner->value(x))});
-      }
-      for (const AttrValue& a : rs.attributes(r)) {
-        in.attributes.push_back({w.config.attributes[a.attr].name, std::string(a.value)});
-      }
-      w.records.push_back(std::move(in));
-    }
+    w.records = IncomingRecords(*g);
     return w;
   }();
   return work;

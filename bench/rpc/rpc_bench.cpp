@@ -84,11 +84,18 @@ std::unique_ptr<LiveGraph> LookupGraph(const fs::path& dir, uint64_t profiles,
   csv << "id,email,customer_id,first_name,last_name,dob,street,city,zip,country,tier,language,segment\n";
   std::mt19937_64 rng(7);
   for (uint64_t i = 0; i < profiles; ++i) {
-    const std::string f[] = {first[rng() % 8], last[rng() % 7],
-                             "19" + std::to_string(50 + rng() % 50) + "-0" + std::to_string(1 + rng() % 9) + "-1" + std::to_string(rng() % 9),
-                             std::to_string(1 + rng() % 9999) + " main st", city[rng() % 6],
-                             std::to_string(10000 + rng() % 89999), "DE", "gold", "en", "s" + std::to_string(rng() % 20)};
-    const std::string email = Email(i), cid = "C" + std::to_string(i);
+    char dob[16], street[32], zip[8], segment[8];
+    std::snprintf(dob, sizeof dob, "19%02d-0%d-1%d", int(50 + rng() % 50), int(1 + rng() % 9),
+                  int(rng() % 9));
+    std::snprintf(street, sizeof street, "%d main st", int(1 + rng() % 9999));
+    const char* town = city[rng() % 6];
+    std::snprintf(zip, sizeof zip, "%d", int(10000 + rng() % 89999));
+    std::snprintf(segment, sizeof segment, "s%d", int(rng() % 20));
+    const std::string f[] = {first[rng() % 8], last[rng() % 7], dob, street, town, zip,
+                             "DE", "gold", "en", segment};
+    char cid_buf[24];
+    std::snprintf(cid_buf, sizeof cid_buf, "C%llu", static_cast<unsigned long long>(i));
+    const std::string email = Email(i), cid = cid_buf;
     csv << "r" << i << ',' << email << ',' << cid;
     for (const std::string& v : f) csv << ',' << v;
     csv << '\n';
@@ -164,20 +171,7 @@ int Main(int argc, char** argv) {
   job.config = LoadConfig((dir / "gen" / "idgraph.toml").string());
   job.device = ScoreDevice::kCpu;
   std::unique_ptr<ResolvedGraph> bulk = RunResolveJob(job);
-  std::vector<IncomingRecord> recs;
-  const RecordStore& rs = bulk->records;
-  for (RecordId r = 0; r < rs.size(); ++r) {
-    IncomingRecord in{bulk->config.sources[rs.source(r)].name, std::string(rs.source_record_id(r)),
-                      rs.timestamp(r), {}, {}};
-    for (IdentifierId x : rs.identifiers(r)) {
-      in.identifiers.push_back({bulk->config.kinds[bulk->interner->kind(x)].name,
-                                std::string(bulk->interner->value(x))});
-    }
-    for (const AttrValue& a : rs.attributes(r)) {
-      in.attributes.push_back({bulk->config.attributes[a.attr].name, std::string(a.value)});
-    }
-    recs.push_back(std::move(in));
-  }
+  const std::vector<IncomingRecord> recs = IncomingRecords(*bulk);
   Config gen_config = bulk->config;
   gen_config.server = server;
   gen_config.server.tokens = {{"bench-writer", Role::kWriter}};

@@ -213,6 +213,36 @@ constexpr const char* kPredicted =
     "crm,1,10\ncrm,2,10\ncrm,3,10\ncrm,4,20\ncrm,5,20\n"
     "web,9,30\n";  // not in the truth
 
+// A resolved job handed to the live graph keeps every profile id, and its records replayed
+// as requests into an empty live graph make the same profiles.
+TEST(ProfilesFile, LiveGraphFromAJobKeepsItsProfiles) {
+  TempDir dir;
+  dir.Write("crm.csv", kCrm);
+  dir.Write("shop.csv", kShop);
+  auto g = RunJob(dir, "p.csv");
+  const Assignment bulk = ProfilesOf(*g);
+  const std::vector<IncomingRecord> requests = IncomingRecords(*g);
+  ASSERT_EQ(requests.size(), g->records.size());
+  EXPECT_EQ(requests[0].source, "crm");
+  EXPECT_EQ(requests[0].id, "1");
+  EXPECT_EQ(requests[0].attributes[0], (std::pair<std::string, std::string>{"city", "New York, NY"}));
+  LiveGraph replayed(g->config, std::nullopt);
+  const IngestResult res = replayed.Ingest(requests);
+  EXPECT_TRUE(res.issues.empty());
+  const std::unique_ptr<LiveGraph> live = MakeLiveGraph(std::move(g));
+  std::map<ProfileId, ProfileId> bulk_to_replayed;
+  for (const auto& [key, id] : bulk) {
+    const std::string source = key.substr(0, key.find('/')), rid = key.substr(key.find('/') + 1);
+    EXPECT_EQ(live->ProfileOfRecord(source, rid), id) << key;
+    const ProfileId r = replayed.ProfileOfRecord(source, rid);
+    ASSERT_NE(r, kNoProfile) << key;
+    // The same partition: each bulk profile maps to exactly one replayed profile.
+    EXPECT_EQ(bulk_to_replayed.emplace(id, r).first->second, r) << key;
+  }
+  EXPECT_EQ(live->Stats().profiles, 6u);
+  EXPECT_EQ(replayed.Stats().profiles, 6u);
+}
+
 TEST(Labels, JoinAndEvaluateByHand) {
   TempDir dir;
   const std::string predicted_path = dir.Write("p.csv", kPredicted);
