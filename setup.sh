@@ -10,7 +10,7 @@ cd "$(dirname "$0")"
 
 PACKAGES=(cmake make g++ pkgconf libtbb-dev libmimalloc-dev libgtest-dev libbenchmark-dev
           libtomlplusplus-dev libsimdjson-dev libcli11-dev libutf8proc-dev libphonenumber-dev
-          libxxhash-dev capnproto libcapnp-dev)
+          libxxhash-dev capnproto libcapnp-dev libroaring-dev)
 
 install_missing() {
   local missing=()

@@ -40,10 +40,16 @@ struct KindConfig {
 
 enum class Survivorship : uint8_t { kMostRecent, kMostFrequent, kSourcePriority };
 
+// What a golden value means to segment queries (graph/segment_query.h): strings compare
+// bytewise, integers and dates ("YYYY-MM-DD", day resolution) by value, booleans are
+// true/false. A golden value that does not parse as its type counts as absent.
+enum class AttrType : uint8_t { kString, kInteger, kDate, kBoolean };
+
 struct AttributeConfig {
   std::string name;
   Normalizer normalizer = Normalizer::kTrim;
   Survivorship survivorship = Survivorship::kMostRecent;
+  AttrType type = AttrType::kString;
 };
 
 enum class InputFormat : uint8_t { kCsv, kJsonl, kIdentify };
@@ -131,6 +137,13 @@ struct ServerConfig {
   std::vector<TokenConfig> tokens;        // no tokens: nobody can log in
 };
 
+// Segment indexes (graph/segment_index.h).
+struct SegmentsConfig {
+  // A field keeps one bitmap per distinct value while it has at most this many values; past
+  // that it is answered from its column alone (scans).
+  uint32_t max_bitmap_values = 4096;
+};
+
 struct Config {
   EngineConfig engine;
   std::vector<KindConfig> kinds;
@@ -138,6 +151,7 @@ struct Config {
   std::vector<SourceConfig> sources;
   MatchingConfig matching;
   ServerConfig server;
+  SegmentsConfig segments;
 
   std::optional<KindId> FindKind(std::string_view name) const;
   std::optional<AttrId> FindAttribute(std::string_view name) const;

@@ -121,4 +121,21 @@ GraphStats LiveGraph::Stats(size_t largest) const {
   return st;
 }
 
+SegmentQuery LiveGraph::ParseSegment(std::string_view text) const {
+  return SegmentQuery::Parse(text, s_->config, s_->norm);
+}
+
+uint64_t LiveGraph::SegmentCount(const SegmentQuery& query) const {
+  return s_->segments.Count(query, TodayUtc());
+}
+
+SegmentPage LiveGraph::SegmentMembers(const SegmentQuery& query, ProfileId after,
+                                      uint32_t limit) const {
+  return s_->segments.Members(query, TodayUtc(), after, limit);
+}
+
+SegmentIndexStats LiveGraph::SegmentStats() const { return s_->segments.Stats(); }
+
+const SegmentIndex& LiveGraph::segments() const { return s_->segments; }
+
 }  // namespace idg

@@ -38,6 +38,8 @@
 #include "graph/profiles.h"
 #include "graph/record_store.h"
 #include "graph/resolver.h"
+#include "graph/segment_index.h"
+#include "graph/segment_query.h"
 #include "match/fellegi_sunter.h"
 
 namespace idg {
@@ -208,6 +210,17 @@ class LiveGraph {
   // The profile a record (source, source record id) is in; kNoProfile when unknown.
   ProfileId ProfileOfRecord(std::string_view source, std::string_view id) const;
   GraphStats Stats(size_t largest = 10) const;
+
+  // --- segments: counts over profiles (graph/segment_query.h, graph/segment_index.h) ---
+
+  // Throws QueryError naming the position and what was expected.
+  SegmentQuery ParseSegment(std::string_view text) const;
+  // Over the profiles as of the last completed write; `now` is today (UTC).
+  uint64_t SegmentCount(const SegmentQuery& query) const;
+  SegmentPage SegmentMembers(const SegmentQuery& query, ProfileId after, uint32_t limit) const;
+  SegmentIndexStats SegmentStats() const;
+  // The index itself, for callers that pin `today` (tests, benchmarks).
+  const SegmentIndex& segments() const;
 
  private:
   std::unique_ptr<detail::LiveState> s_;

@@ -78,6 +78,27 @@ void LiveState::PublishStats() {
   stats.store(std::move(st), std::memory_order_release);
 }
 
+void LiveState::FlushSegments() {
+  // The last change of each id counts.
+  std::stable_sort(segment_changes_.begin(), segment_changes_.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<ProfileId> removed;
+  std::vector<const ProfileView*> views;
+  for (size_t i = 0; i < segment_changes_.size(); ++i) {
+    if (i + 1 < segment_changes_.size() && segment_changes_[i + 1].first == segment_changes_[i].first) continue;
+    if (segment_changes_[i].second) {
+      views.push_back(segment_changes_[i].second.get());
+    } else {
+      removed.push_back(segment_changes_[i].first);
+    }
+  }
+  std::vector<SegmentRow> rows(views.size());
+  tbb::parallel_for(size_t{0}, views.size(),
+                    [&](size_t i) { rows[i] = SegmentRowOf(config, *views[i]); });
+  segments.Apply(removed, rows);
+  segment_changes_.clear();
+}
+
 void LiveState::Resolve(std::vector<RecordId> dirty, Changes& changes) {
   for (RecordId& d : dirty) d = ReachFind(d);
   std::sort(dirty.begin(), dirty.end());
@@ -145,6 +166,7 @@ void LiveState::Resolve(std::vector<RecordId> dirty, Changes& changes) {
       }
       profile_bound_.store(std::max(profile_bound_.load(), next_free_), std::memory_order_release);
       Publish(mem, id, std::move(history));
+      segment_changes_.push_back({id, views_[id].load()});
       if (old) by_size_.erase({static_cast<uint32_t>(old->records.size()), id});
       by_size_.insert({static_cast<uint32_t>(mem.size()), id});
       for (RecordId r : mem) {
@@ -158,6 +180,7 @@ void LiveState::Resolve(std::vector<RecordId> dirty, Changes& changes) {
   for (const auto& [old_id, survivor] : absorbed) {
     redirect_[old_id].store(survivor, std::memory_order_release);
     const ProfileViewPtr gone = views_[old_id].exchange(nullptr);
+    segment_changes_.push_back({old_id, nullptr});
     if (gone) by_size_.erase({static_cast<uint32_t>(gone->records.size()), old_id});
   }
   for (RecordId root : dirty) {
@@ -240,6 +263,7 @@ void LiveState::Erase(std::span<const ProfileId> ids, EraseResult& res) {
       dirty.push_back(r);
     }
     views_[id].store(nullptr, std::memory_order_release);
+    segment_changes_.push_back({id, nullptr});
   }
   Changes changes;
   Resolve(std::move(dirty), changes);
@@ -250,6 +274,7 @@ void LiveState::Erase(std::span<const ProfileId> ids, EraseResult& res) {
   for (IdentifierId x : touched) PublishIdentifier(x);
   for (IdentifierId x : gone_values) interner->Scrub(x);
   for (RecordId r : gone_records) records_.Scrub(r);
+  FlushSegments();
   PublishStats();
 }
 
@@ -377,6 +402,10 @@ void LiveState::LoadBulk(RecordStore records, std::span<const FuzzyLink> links,
     if (!holders_[x].empty()) PublishIdentifier(x);
   }
   published_identifiers.store(static_cast<uint32_t>(holders_.size()), std::memory_order_release);
+  for (uint32_t i = 0; i < profiles.size(); ++i) {
+    segment_changes_.push_back({profiles.id(i), views_[profiles.id(i)].load()});
+  }
+  FlushSegments();
   PublishStats();
 }
 

@@ -29,7 +29,11 @@ uint64_t RecordKeyHash(SourceId source, std::string_view id) {
 
 LiveState::LiveState(Config c, std::unique_ptr<Interner> in,
                      std::optional<FellegiSunterModel> model)
-    : config(std::move(c)), interner(std::move(in)), norm(config.engine), model_(std::move(model)) {
+    : config(std::move(c)),
+      interner(std::move(in)),
+      norm(config.engine),
+      segments(config),
+      model_(std::move(model)) {
   for (KindId k = 0; k < config.kinds.size(); ++k) {
     for (const std::string& j : config.kinds[k].junk) {
       junk.push_back(interner->Intern(k, j, /*count=*/false));
@@ -156,6 +160,7 @@ IngestResult LiveState::Ingest(std::span<const IncomingRecord> batch) {
   }
   res.merges = std::move(changes.merges);
   res.splits = std::move(changes.splits);
+  FlushSegments();
   PublishStats();
   return res;
 }

@@ -20,6 +20,7 @@
 #include "base/string_arena.h"
 #include "graph/live_graph.h"
 #include "graph/profile_view.h"
+#include "graph/segment_index.h"
 #include "match/blocking.h"
 #include "match/normalize.h"
 
@@ -53,6 +54,7 @@ class LiveState {
   std::mutex write_mu;
   std::atomic<uint32_t> published_identifiers{0};  // ids below this have a published profile
   std::atomic<std::shared_ptr<const GraphStats>> stats;
+  SegmentIndex segments;
 
  private:
   struct Link {
@@ -91,6 +93,9 @@ class LiveState {
   void Publish(std::span<const RecordId> members, ProfileId id, std::vector<ProfileEvent> history);
   void PublishIdentifier(IdentifierId id);
   void PublishStats();
+  // Hands the profiles published or retired since the last call to the segment index, as
+  // one write.
+  void FlushSegments();
   std::vector<MemberLink> LinksAmong(std::span<const RecordId> members) const;
   ViewInputs Inputs() const;
 
@@ -119,6 +124,7 @@ class LiveState {
   std::set<std::pair<uint32_t, ProfileId>> by_size_;  // (records, id) of every profile
   uint64_t live_identifiers_ = 0, erased_records_ = 0, ingested_ = 0, live_links_ = 0;
   std::vector<IdentifierId> scratch_ids_;
+  std::vector<std::pair<ProfileId, ProfileViewPtr>> segment_changes_;  // null view: retired
 
   // reader side
   SegmentedArray<std::atomic<std::shared_ptr<const ProfileView>>, 16> views_;  // per ProfileId

@@ -301,7 +301,8 @@ Config ParseConfig(std::string_view toml_text, const std::string& origin,
   }
   Reader rd(origin);
   Config c;
-  rd.NoUnknownKeys(root, "", {"engine", "kinds", "attributes", "sources", "matching", "server"});
+  rd.NoUnknownKeys(root, "", {"engine", "kinds", "attributes", "sources", "matching", "server",
+                             "segments"});
 
   if (const toml::node* engine = root.get("engine")) {
     const toml::table& t = rd.Table(*engine, "engine");
@@ -343,7 +344,7 @@ Config ParseConfig(std::string_view toml_text, const std::string& origin,
     for (const auto& [name, node] : rd.Ordered(rd.Table(*attrs, "attributes"))) {
       const std::string key = "attributes." + name;
       const toml::table& t = rd.Table(*node, key);
-      rd.NoUnknownKeys(t, key + ".", {"normalizer", "survivorship"});
+      rd.NoUnknownKeys(t, key + ".", {"normalizer", "survivorship", "type"});
       if (c.FindKind(name)) rd.Fail(node, key, "the name is already an identifier kind");
       AttributeConfig a;
       a.name = name;
@@ -353,6 +354,13 @@ Config ParseConfig(std::string_view toml_text, const std::string& origin,
                                                  {{"most_recent", Survivorship::kMostRecent},
                                                   {"most_frequent", Survivorship::kMostFrequent},
                                                   {"source_priority", Survivorship::kSourcePriority}});
+      }
+      if (const toml::node* n = t.get("type")) {
+        a.type = rd.Choice<AttrType>(*n, key + ".type",
+                                     {{"string", AttrType::kString},
+                                      {"integer", AttrType::kInteger},
+                                      {"date", AttrType::kDate},
+                                      {"boolean", AttrType::kBoolean}});
       }
       c.attributes.push_back(std::move(a));
     }
@@ -428,6 +436,13 @@ Config ParseConfig(std::string_view toml_text, const std::string& origin,
 
   if (const toml::node* m = root.get("matching")) ParseMatching(rd, *m, c);
   if (const toml::node* server = root.get("server")) ParseServer(rd, *server, c);
+  if (const toml::node* seg = root.get("segments")) {
+    const toml::table& t = rd.Table(*seg, "segments");
+    rd.NoUnknownKeys(t, "segments.", {"max_bitmap_values"});
+    if (const toml::node* n = t.get("max_bitmap_values")) {
+      c.segments.max_bitmap_values = rd.Count(*n, "segments.max_bitmap_values");
+    }
+  }
 
   // Junk values are compared with normalized values, so normalize them the same way.
   Normalizers norm(c.engine);

@@ -290,6 +290,27 @@ TEST(ParseConfigErrors, MissingSectionsAndNameClashes) {
                        "t.toml:6: attributes.email: the name is already an identifier kind"));
 }
 
+TEST(ParseConfig, AttributeTypesAndSegmentsSection) {
+  const Config c = ParseConfig(std::string(kKinds) +
+                                   "[attributes]\nage = { type = \"integer\" }\n"
+                                   "born = { type = \"date\", normalizer = \"date\" }\n"
+                                   "vip = { type = \"boolean\" }\ncity = {}\n"
+                                   "[segments]\nmax_bitmap_values = 100\n" + kSource,
+                               "t.toml", "/base");
+  EXPECT_EQ(c.attributes[0].type, AttrType::kInteger);
+  EXPECT_EQ(c.attributes[1].type, AttrType::kDate);
+  EXPECT_EQ(c.attributes[2].type, AttrType::kBoolean);
+  EXPECT_EQ(c.attributes[3].type, AttrType::kString);
+  EXPECT_EQ(c.segments.max_bitmap_values, 100u);
+  EXPECT_EQ(ParseConfig(std::string(kKinds) + kSource, "t.toml", "/base").segments.max_bitmap_values,
+            4096u);
+  EXPECT_TRUE(Contains(
+      ErrorOf(std::string(kKinds) + "[attributes]\nx = { type = \"float\" }\n" + kSource),
+      "t.toml:6: attributes.x.type: expected one of"));
+  EXPECT_TRUE(Contains(ErrorOf(std::string(kKinds) + "[segments]\nbitmaps = 3\n" + kSource),
+                       "segments.bitmaps"));
+}
+
 TEST(ParseConfig, ServerSection) {
   const Config defaults = ParseConfig(std::string(kKinds) + kSource, "t.toml", "/base");
   EXPECT_EQ(defaults.server.listen, "127.0.0.1:7420");
