@@ -61,7 +61,7 @@ case "$cmd" in
       -DIDG_ENABLE_CUDA=OFF -DIDG_BUILD_TESTS=ON -DIDG_BUILD_BENCH=OFF --target rpc_tests
     TSAN_OPTIONS="halt_on_error=1 suppressions=$PWD/tests/tsan.supp" \
       ctest --test-dir build-tsan --output-on-failure -j "$JOBS" \
-      -R '^(UnionFind|Interner|Resolver|LiveGraph|Service|Wire|Erase|Seeds/Concurrency)\.'
+      -R '^(UnionFind|Interner|Resolver|LiveGraph|Service|Wire|Erase|Seeds/Concurrency|SegmentConcurrency|SegmentLive)\.'
     # Every suite; its summary is the last line.
     ctest --test-dir build --output-on-failure -j "$JOBS"
     ;;

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
@@ -11,6 +12,7 @@
 #include <random>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "graph/live_graph.h"
@@ -488,6 +490,45 @@ TEST(SegmentIndex, FieldsPastTheBitmapLimitFallBackToColumns) {
   EXPECT_FALSE(st.fields[2].bitmaps);  // five ages > 3
   EXPECT_GT(st.bytes, 0u);
   EXPECT_EQ(index.Count(SegmentQuery::Parse("age >= 22 AND country = \"DE\"", c, norm), kToday), 3u);
+}
+
+// A writer moves "DE" from one profile to another in each write (one leaves, one arrives, as
+// in a merge); counts running meanwhile must always see exactly the same number of them.
+TEST(SegmentConcurrency, CountsNeverSeeHalfAWrite) {
+  const Config c = SegmentConfig();
+  const Normalizers norm(c.engine);
+  SegmentIndex index(c);
+  constexpr ProfileId kHeld = 50;
+  std::vector<SegmentRow> rows(kHeld);
+  for (ProfileId i = 0; i < kHeld; ++i) {
+    rows[i].id = i + 1;
+    rows[i].golden = {"DE", "", "", "", ""};
+  }
+  index.Apply({}, rows);
+  const SegmentQuery q = SegmentQuery::Parse("country = \"DE\" AND NOT has(phone)", c, norm);
+  std::atomic<bool> done{false};
+  std::atomic<uint64_t> wrong{0}, counted{0};
+  std::vector<std::thread> readers;
+  for (int t = 0; t < 2; ++t) {
+    readers.emplace_back([&] {
+      while (!done.load()) {
+        if (index.Count(q, kToday) != kHeld) ++wrong;
+        ++counted;
+      }
+    });
+  }
+  for (ProfileId w = 0; w < 2000; ++w) {
+    const ProfileId gone = 1 + w, fresh = 1 + w + kHeld;
+    SegmentRow r;
+    r.id = fresh;
+    r.golden = {"DE", "", "", "", ""};
+    index.Apply(std::span<const ProfileId>(&gone, 1), std::span<const SegmentRow>(&r, 1));
+  }
+  done = true;
+  for (std::thread& t : readers) t.join();
+  EXPECT_EQ(wrong.load(), 0u);
+  EXPECT_GT(counted.load(), 0u);
+  EXPECT_EQ(index.Count(q, kToday), kHeld);
 }
 
 }  // namespace
