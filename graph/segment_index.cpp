@@ -27,6 +27,56 @@ struct Hash {
   size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
 };
 
+// One value per ProfileId, 32 bits wide while every value fits (string codes, dates, small
+// integers, masks of up to 31 bits), 64 from the first value that does not.
+class Column {
+ public:
+  explicit Column(int64_t fill) : fill_(fill) {}
+  size_t size() const { return wide_ ? w_.size() : n_.size(); }
+  bool wide() const { return wide_; }
+  int64_t Get(size_t i) const {
+    if (i >= size()) return fill_;
+    return wide_ ? w_[i] : Widen(n_[i]);
+  }
+  void Set(size_t i, int64_t v) {
+    if (i >= size()) {
+      const size_t n = std::max(i + 1, size() * 3 / 2);
+      wide_ ? w_.resize(n, fill_) : n_.resize(n, Narrow(fill_));
+    }
+    if (!wide_ && !Fits(v)) {
+      w_.assign(n_.size(), 0);
+      for (size_t j = 0; j < n_.size(); ++j) w_[j] = Widen(n_[j]);
+      n_ = {};
+      wide_ = true;
+    }
+    if (wide_) {
+      w_[i] = v;
+    } else {
+      n_[i] = Narrow(v);
+    }
+  }
+  size_t bytes() const { return n_.capacity() * sizeof(int32_t) + w_.capacity() * sizeof(int64_t); }
+  // Calls f(values, widen) with the column's array and the function that reads one value.
+  template <class F>
+  decltype(auto) Visit(F&& f) const {
+    if (wide_) return f(w_, [](int64_t v) { return v; });
+    return f(n_, [](int32_t v) { return Widen(v); });
+  }
+
+ private:
+  static constexpr int32_t kNarrowNull = std::numeric_limits<int32_t>::min();
+  static bool Fits(int64_t v) {
+    return v == kNull || (v > kNarrowNull && v <= std::numeric_limits<int32_t>::max());
+  }
+  static int32_t Narrow(int64_t v) { return v == kNull ? kNarrowNull : static_cast<int32_t>(v); }
+  static int64_t Widen(int32_t v) { return v == kNarrowNull ? kNull : v; }
+
+  int64_t fill_;
+  bool wide_ = false;
+  std::vector<int32_t> n_;
+  std::vector<int64_t> w_;
+};
+
 struct Bitmap {
   Roaring bits;
   uint64_t count = 0;
@@ -35,8 +85,9 @@ struct Bitmap {
 // One field of every profile: a column, and bitmaps while the field has few values. Set
 // fields (source, has) hold a bit mask in the column and one bitmap per bit, always.
 struct Field {
+  explicit Field(FieldSpec s) : spec(std::move(s)), column(is_set() ? 0 : kNull) {}
   FieldSpec spec;
-  std::vector<int64_t> column;  // per ProfileId; kNull: absent (set fields: 0)
+  Column column;  // per ProfileId; kNull: absent (set fields: 0)
   // Strings: a dictionary of the values some profile holds now.
   std::unordered_map<std::string, int64_t, Hash, std::equal_to<>> codes;
   std::vector<std::string_view> dict;  // code -> value (a key of `codes`); empty when free
@@ -65,8 +116,7 @@ struct Field {
   }
 
   void Set(uint32_t id, int64_t v, uint32_t max_bitmaps) {
-    if (column.size() <= id) column.resize(std::max<size_t>(id + 1, column.size() * 3 / 2), is_set() ? 0 : kNull);
-    column[id] = v;
+    column.Set(id, v);
     if (is_set()) {
       for (uint64_t m = static_cast<uint64_t>(v); m != 0; m &= m - 1) {
         Bitmap& b = bitmaps[std::countr_zero(m)];
@@ -88,10 +138,9 @@ struct Field {
   }
 
   void Unset(uint32_t id) {
-    if (id >= column.size()) return;
-    const int64_t v = column[id];
+    const int64_t v = column.Get(id);
     if (is_set()) {
-      column[id] = 0;
+      column.Set(id, 0);
       for (uint64_t m = static_cast<uint64_t>(v); m != 0; m &= m - 1) {
         const auto it = bitmaps.find(std::countr_zero(m));
         it->second.count -= it->second.bits.removeChecked(id);
@@ -99,7 +148,7 @@ struct Field {
       return;
     }
     if (v == kNull) return;
-    column[id] = kNull;
+    column.Set(id, kNull);
     if (bitmapped) {
       const auto it = bitmaps.find(v);
       it->second.count -= it->second.bits.removeChecked(id);
@@ -188,11 +237,7 @@ SegmentIndex::SegmentIndex(const Config& config) : impl_(std::make_unique<Impl>(
   IDG_REQUIRE(config.kinds.size() <= 64 && config.sources.size() <= 64,
               "segments: at most 64 identifier kinds and 64 sources are supported");
   impl_->max_bitmaps = config.segments.max_bitmap_values;
-  for (FieldSpec& s : SegmentFields(config)) {
-    Field f;
-    f.spec = std::move(s);
-    impl_->fields.push_back(std::move(f));
-  }
+  for (FieldSpec& s : SegmentFields(config)) impl_->fields.emplace_back(std::move(s));
 }
 
 SegmentIndex::~SegmentIndex() = default;
@@ -402,21 +447,23 @@ class Evaluator {
 
   // The profiles of `scope` whose column value the leaf accepts.
   Roaring Probe(const Leaf& leaf, const Roaring& scope) const {
-    const std::vector<int64_t>& col = leaf.f->column;
-    auto value = [&](uint32_t id) { return id < col.size() ? col[id] : (leaf.f->is_set() ? 0 : kNull); };
     const uint64_t n = scope.cardinality();
     std::vector<uint32_t> ids(n);
     scope.toUint32Array(ids.data());
     std::vector<uint32_t> keep(n);
     const size_t chunks = n < kParallelMin ? 1 : (n + kParallelMin - 1) / kParallelMin;
     std::vector<size_t> kept(chunks);
-    tbb::parallel_for(size_t{0}, chunks, [&](size_t c) {
-      const size_t lo = c * n / chunks, hi = (c + 1) * n / chunks;
-      size_t out = lo;
-      for (size_t i = lo; i < hi; ++i) {
-        if (leaf.Test(value(ids[i]))) keep[out++] = ids[i];
-      }
-      kept[c] = out - lo;
+    leaf.f->column.Visit([&](const auto& col, auto widen) {
+      const int64_t fill = leaf.f->column.Get(col.size());
+      tbb::parallel_for(size_t{0}, chunks, [&](size_t c) {
+        const size_t lo = c * n / chunks, hi = (c + 1) * n / chunks;
+        size_t out = lo;
+        for (size_t i = lo; i < hi; ++i) {
+          const uint32_t id = ids[i];
+          if (leaf.Test(id < col.size() ? widen(col[id]) : fill)) keep[out++] = id;
+        }
+        kept[c] = out - lo;
+      });
     });
     size_t total = 0;
     for (size_t c = 0; c < chunks; ++c) {
@@ -429,16 +476,17 @@ class Evaluator {
 
   // Every live profile whose column value the leaf accepts (columns-only fields).
   Roaring Scan(const Leaf& leaf) const {
-    const std::vector<int64_t>& col = leaf.f->column;
-    const size_t chunks = (col.size() + kParallelMin - 1) / kParallelMin;
-    std::vector<Roaring> parts(chunks);
-    tbb::parallel_for(size_t{0}, chunks, [&](size_t c) {
-      std::vector<uint32_t> hit;
-      const size_t hi = std::min(col.size(), (c + 1) * kParallelMin);
-      for (size_t i = c * kParallelMin; i < hi; ++i) {
-        if (leaf.Test(col[i])) hit.push_back(static_cast<uint32_t>(i));
-      }
-      parts[c] = Roaring(hit.size(), hit.data());
+    std::vector<Roaring> parts;
+    leaf.f->column.Visit([&](const auto& col, auto widen) {
+      parts.resize((col.size() + kParallelMin - 1) / kParallelMin);
+      tbb::parallel_for(size_t{0}, parts.size(), [&](size_t c) {
+        std::vector<uint32_t> hit;
+        const size_t hi = std::min(col.size(), (c + 1) * kParallelMin);
+        for (size_t i = c * kParallelMin; i < hi; ++i) {
+          if (leaf.Test(widen(col[i]))) hit.push_back(static_cast<uint32_t>(i));
+        }
+        parts[c] = Roaring(hit.size(), hit.data());
+      });
     });
     std::vector<const Roaring*> ptrs;
     for (const Roaring& p : parts) ptrs.push_back(&p);
@@ -482,7 +530,7 @@ SegmentIndexStats SegmentIndex::Stats() const {
     fs.name = f.spec.name;
     fs.bitmaps = f.bitmapped;
     fs.values = f.spec.type == FieldType::kString ? f.codes.size() : f.bitmaps.size();
-    fs.bytes = f.column.capacity() * sizeof(int64_t) + f.present.getSizeInBytes(false);
+    fs.bytes = f.column.bytes() + f.present.getSizeInBytes(false);
     for (const auto& [v, b] : f.bitmaps) fs.bytes += b.bits.getSizeInBytes(false) + 64;
     for (const auto& [s, c] : f.codes) fs.bytes += s.capacity() + 64;
     st.bytes += fs.bytes;

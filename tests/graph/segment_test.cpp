@@ -492,6 +492,26 @@ TEST(SegmentIndex, FieldsPastTheBitmapLimitFallBackToColumns) {
   EXPECT_EQ(index.Count(SegmentQuery::Parse("age >= 22 AND country = \"DE\"", c, norm), kToday), 3u);
 }
 
+TEST(SegmentIndex, ColumnsWidenForValuesPastThirtyTwoBits) {
+  for (uint32_t max_bitmaps : {1u, 4096u}) {  // probed and scanned columns, or bitmaps
+    const Config c = SegmentConfig(max_bitmaps);
+    const Normalizers norm(c.engine);
+    SegmentIndex index(c);
+    const std::vector<std::string> ages = {"7", "5000000000", "-3000000000", "", "2147483647"};
+    std::vector<SegmentRow> rows(ages.size());
+    for (size_t i = 0; i < rows.size(); ++i) {
+      rows[i].id = i + 1;
+      rows[i].golden = {"DE", "", ages[i], "", ""};
+    }
+    index.Apply({}, rows);
+    auto count = [&](std::string_view q) { return index.Count(SegmentQuery::Parse(q, c, norm), kToday); };
+    EXPECT_EQ(count("age > 4000000000"), 1u);
+    EXPECT_EQ(count("age < 0 AND country = \"DE\""), 1u);
+    EXPECT_EQ(count("age >= 7"), 3u);
+    EXPECT_EQ(count("country = \"DE\" AND NOT age >= -3000000000"), 1u);  // the one without
+  }
+}
+
 // A writer moves "DE" from one profile to another in each write (one leaves, one arrives, as
 // in a merge); counts running meanwhile must always see exactly the same number of them.
 TEST(SegmentConcurrency, CountsNeverSeeHalfAWrite) {
