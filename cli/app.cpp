@@ -9,6 +9,7 @@
 #include "base/error.h"
 #include "cli/commands.h"
 #include "cli/remote.h"
+#include "cli/remote_segment.h"
 
 namespace idg::cli {
 
@@ -74,6 +75,7 @@ int Main(int argc, char** argv) {
   serve_cmd->add_option("--loop-threads", serve.threads, "event-loop threads (default: [server] threads, all cores)");
 
   RemoteCommands remote(app);
+  SegmentCommands segment(app);
 
   DemoCommand demo;
   auto* demo_cmd = app.add_subcommand("demo", "generate data, resolve, evaluate, and report");
@@ -100,6 +102,7 @@ int Main(int argc, char** argv) {
     if (*model_show_cmd) return RunModelShow(global, model_show);
     if (*serve_cmd) return RunServe(global, serve);
     if (remote.Chosen()) return remote.Run();
+    if (segment.Chosen()) return segment.Run();
   } catch (const Error& e) {
     std::fprintf(stderr, "idgraph: error: %s\n", e.what());
     return 1;

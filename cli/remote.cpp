@@ -30,8 +30,9 @@ int Usage(const std::string& message) {
 
 }  // namespace
 
-CLI::App* RemoteCommands::Add(CLI::App& app, const char* name, const char* help, Connection& c) {
-  CLI::App* cmd = app.add_subcommand(name, help);
+CLI::App* AddRemoteCommand(CLI::App& parent, const char* name, const char* help,
+                           RemoteConnection& c) {
+  CLI::App* cmd = parent.add_subcommand(name, help);
   cmd->add_option("--server", c.server, "HOST:PORT of `idgraph serve` (env IDGRAPH_SERVER)")
       ->envname("IDGRAPH_SERVER")
       ->capture_default_str();
@@ -43,14 +44,16 @@ CLI::App* RemoteCommands::Add(CLI::App& app, const char* name, const char* help,
 }
 
 RemoteCommands::RemoteCommands(CLI::App& app) {
-  lookup_ = Add(app, "lookup", "the profiles holding an identifier (server)", lookup_c_);
+  lookup_ =
+      AddRemoteCommand(app, "lookup", "the profiles holding an identifier (server)", lookup_c_);
   lookup_->add_option("kind", kind_, "identifier kind, e.g. email")->required();
   lookup_->add_option("value", value_, "raw value; normalized by the server")->required();
 
-  profile_ = Add(app, "profile", "a profile by id (server)", profile_c_);
+  profile_ = AddRemoteCommand(app, "profile", "a profile by id (server)", profile_c_);
   profile_->add_option("id", id_, "profile id")->required();
 
-  ingest_ = Add(app, "ingest", "send records from a JSON Lines file (server)", ingest_c_);
+  ingest_ =
+      AddRemoteCommand(app, "ingest", "send records from a JSON Lines file (server)", ingest_c_);
   ingest_->add_option("file", file_, "JSON Lines, one record a line")
       ->required()
       ->check(CLI::ExistingFile);
@@ -58,19 +61,19 @@ RemoteCommands::RemoteCommands(CLI::App& app) {
       ->check(CLI::Range(1u, 1000u))
       ->capture_default_str();
 
-  explain_ = Add(app, "explain", "why records are one person (server)", explain_c_);
+  explain_ = AddRemoteCommand(app, "explain", "why records are one person (server)", explain_c_);
   auto* records = explain_->add_option("records", records_, "SOURCE:ID SOURCE:ID")->expected(2);
   explain_->add_option("--profile", explain_profile_, "every link of a profile instead")
       ->excludes(records);
 
-  erase_ = Add(app, "erase",
-               "erase a person: a profile, or every profile holding an identifier "
-               "(server, admin token)",
-               erase_c_);
+  erase_ = AddRemoteCommand(app, "erase",
+                            "erase a person: a profile, or every profile holding an identifier "
+                            "(server, admin token)",
+                            erase_c_);
   auto* ident = erase_->add_option("identifier", erase_identifier_, "KIND VALUE")->expected(2);
   erase_->add_option("--profile", erase_profile_, "profile id")->excludes(ident);
 
-  stats_ = Add(app, "stats", "counts and the largest profiles (server)", stats_c_);
+  stats_ = AddRemoteCommand(app, "stats", "counts and the largest profiles (server)", stats_c_);
   stats_->add_option("--largest", largest_, "how many of the largest profiles")
       ->check(CLI::Range(0u, 1000u))
       ->capture_default_str();

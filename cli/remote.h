@@ -1,6 +1,7 @@
 // The subcommands that talk to a running `idgraph serve`: lookup, profile, ingest, explain,
-// erase, stats. Each connects with --server/--token (or IDGRAPH_SERVER/IDGRAPH_TOKEN), makes
-// its calls through rpc::Client and prints the reply, as text or with --json as JSON.
+// erase, stats (and segment, remote_segment.h). Each connects with --server/--token (or
+// IDGRAPH_SERVER/IDGRAPH_TOKEN), makes its calls through rpc::Client and prints the reply, as
+// text or with --json as JSON.
 // Exit codes: 0 done, 1 not found or an error (the server's message on stderr), 2 usage.
 #pragma once
 
@@ -10,6 +11,18 @@
 #include <vector>
 
 namespace idg::cli {
+
+// Where and how a client subcommand connects, and how it prints.
+struct RemoteConnection {
+  std::string server = "127.0.0.1:7420";
+  std::string token;
+  bool json = false;
+};
+
+// Adds the subcommand `name` to `parent` with the options of `c` (--server, --token, --json);
+// `c` must outlive the parse.
+CLI::App* AddRemoteCommand(CLI::App& parent, const char* name, const char* help,
+                           RemoteConnection& c);
 
 class RemoteCommands {
  public:
@@ -22,13 +35,6 @@ class RemoteCommands {
   int Run();
 
  private:
-  struct Connection {
-    std::string server = "127.0.0.1:7420";
-    std::string token;
-    bool json = false;
-  };
-  CLI::App* Add(CLI::App& app, const char* name, const char* help, Connection& c);
-
   int RunLookup();
   int RunProfile();
   int RunIngest();
@@ -38,7 +44,7 @@ class RemoteCommands {
 
   CLI::App *lookup_ = nullptr, *profile_ = nullptr, *ingest_ = nullptr, *explain_ = nullptr,
            *erase_ = nullptr, *stats_ = nullptr;
-  Connection lookup_c_, profile_c_, ingest_c_, explain_c_, erase_c_, stats_c_;
+  RemoteConnection lookup_c_, profile_c_, ingest_c_, explain_c_, erase_c_, stats_c_;
   std::string kind_, value_;          // lookup
   uint64_t id_ = 0;                   // profile, explain --profile, erase --profile
   std::string file_;                  // ingest

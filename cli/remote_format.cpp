@@ -293,6 +293,34 @@ std::string StatsJson(const GraphStats& s) {
   return out + "]}";
 }
 
+std::string SegmentIdsText(const std::vector<ProfileId>& ids) {
+  std::string out;
+  for (ProfileId id : ids) out.append(std::to_string(id)).push_back('\n');
+  return out;
+}
+
+std::string SegmentMembersJson(const SegmentPage& p) {
+  return "{\"ids\":" + IdsJson(p.ids) + ",\"total\":" + std::to_string(p.total) +
+         ",\"next\":" + std::to_string(p.next) + "}";
+}
+
+std::string SegmentJson(const rpc::Segment& s) {
+  return "{\"name\":" + JsonQuote(s.name) + ",\"query\":" + JsonQuote(s.query) +
+         ",\"count\":" + std::to_string(s.count) + "}";
+}
+
+std::string SegmentsText(const std::vector<rpc::Segment>& segments) {
+  std::string out;
+  for (const rpc::Segment& s : segments) {
+    out += s.name + "\t" + std::to_string(s.count) + "\t" + s.query + "\n";
+  }
+  return out;
+}
+
+std::string SegmentsJson(const std::vector<rpc::Segment>& segments) {
+  return "{\"segments\":" + JsonList(segments, SegmentJson) + "}";
+}
+
 std::string IngestText(const IngestReport& r) {
   size_t taken = 0;
   for (ProfileId p : r.profiles) taken += p != kNoProfile;

@@ -31,6 +31,14 @@ std::string EraseJson(const EraseResult& r);
 std::string StatsText(const GraphStats& s);
 std::string StatsJson(const GraphStats& s);
 
+// Segments: ids one a line; a page as {"ids":[...],"total":N,"next":N}; saved segments as
+// "NAME<TAB>COUNT<TAB>QUERY" lines, or {"segments":[{"name":..,"query":..,"count":N},...]}.
+std::string SegmentIdsText(const std::vector<ProfileId>& ids);
+std::string SegmentMembersJson(const SegmentPage& p);
+std::string SegmentJson(const rpc::Segment& s);
+std::string SegmentsText(const std::vector<rpc::Segment>& segments);
+std::string SegmentsJson(const std::vector<rpc::Segment>& segments);
+
 // What `idgraph ingest` did with a file: per input line its profile or its issues.
 struct IngestReport {
   std::string file;

@@ -158,12 +158,43 @@ GraphStats Client::Stats(uint32_t largest) {
   return FromWire(impl_->Send(request).getStats());
 }
 
+uint64_t Client::SegmentCount(const std::string& query) {
+  auto request = impl_->reader.segmentCountRequest();
+  request.setQuery(Text(query));
+  return impl_->Send(request).getCount();
+}
+
+SegmentPage Client::SegmentMembers(const std::string& query, uint32_t limit, ProfileId cursor) {
+  auto request = impl_->reader.segmentMembersRequest();
+  request.setQuery(Text(query));
+  request.setLimit(limit);
+  request.setCursor(cursor);
+  return FromWire(impl_->Send(request));
+}
+
+std::vector<Segment> Client::ListSegments() {
+  auto request = impl_->reader.listSegmentsRequest();
+  auto response = impl_->Send(request);
+  std::vector<Segment> out;
+  out.reserve(response.getSegments().size());
+  for (auto s : response.getSegments()) out.push_back(FromWire(s));
+  return out;
+}
+
 IngestResult Client::Ingest(std::span<const IncomingRecord> records) {
   if (!impl_->writer) impl_->Refuse("ingest");
   auto request = impl_->writer->ingestRequest();
   auto list = request.initRecords(records.size());
   for (size_t i = 0; i < records.size(); ++i) ToWire(records[i], list[i]);
   return FromWire(impl_->Send(request).getResult());
+}
+
+uint64_t Client::DefineSegment(const std::string& name, const std::string& query) {
+  if (!impl_->writer) impl_->Refuse("define segments");
+  auto request = impl_->writer->defineSegmentRequest();
+  request.setName(Text(name));
+  request.setQuery(Text(query));
+  return impl_->Send(request).getCount();
 }
 
 EraseResult Client::EraseProfile(ProfileId id) {

@@ -53,10 +53,21 @@ class Client {
   // Every record of a profile and a spanning tree of its edges; nullopt: no such profile.
   std::optional<ExplainReply> ExplainProfile(ProfileId id);
   GraphStats Stats(uint32_t largest = 10);
+  // Segments (README "Segments"). A query that does not parse throws idg::Error whose message
+  // starts with "query: " and names the position and what was expected there.
+  uint64_t SegmentCount(const std::string& query);
+  // One page: ids above `cursor` (0: from the start), at most `limit` (1 to the server's
+  // max_batch); the page's `next` is the cursor for the following page, 0 after the last.
+  SegmentPage SegmentMembers(const std::string& query, uint32_t limit = 100, ProfileId cursor = 0);
+  // The saved segments by name, each counted now.
+  std::vector<Segment> ListSegments();
 
   // --- writer ---
   // One batch (at most the server's max_batch records).
   IngestResult Ingest(std::span<const IncomingRecord> records);
+  // Saves `query` as the segment `name` (1 to 128 of A-Z a-z 0-9 _ . -), replacing what the
+  // name held; returns how many profiles match it now.
+  uint64_t DefineSegment(const std::string& name, const std::string& query);
 
   // --- admin ---
   EraseResult EraseProfile(ProfileId id);

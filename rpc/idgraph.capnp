@@ -26,8 +26,8 @@ interface Idgraph {
 
 enum Role {
   reader @0;  # reads only
-  writer @1;  # reads and ingest
-  admin @2;   # reads, ingest and erasure
+  writer @1;  # reads, ingest and segment definitions
+  admin @2;   # reads, writes and erasure
 }
 
 struct Session {
@@ -62,7 +62,31 @@ interface Reader {
   stats @5 (largest :UInt32 = 10) -> (stats :Stats);
   # Counts over the whole graph and the `largest` biggest profiles (at most 1000).
 
-  # Ordinals @6 and up are kept for segment counts and members.
+  # Segments (README "Segments"): a query such as `country = "DE" AND records >= 2` names the
+  # profiles it holds for, over the graph as of the last completed write. A query that does not
+  # parse fails with "query: ", the byte position in the text and what was expected there.
+
+  segmentCount @6 (query :Text) -> (count :UInt64);
+  # How many profiles match the query.
+
+  segmentMembers @7 (query :Text, limit :UInt32 = 100, cursor :UInt64 = 0)
+      -> (ids :List(UInt64), total :UInt64, next :UInt64);
+  # The profiles matching the query, a page at a time.
+  #   limit:  most ids in the page, 1 to the server's max_batch; fails otherwise
+  #   cursor: 0 for the first page, then the previous page's next
+  #   ids:    matching profile ids above cursor, ascending, at most limit
+  #   total:  profiles matching, all pages together
+  #   next:   cursor for the next page; 0 when this page is the last
+  # Each page is read on its own: a write between two pages shows in the later pages only.
+
+  listSegments @8 () -> (segments :List(Segment));
+  # The segments saved with Writer.defineSegment, by name, each counted again at this call.
+}
+
+struct Segment {
+  name @0 :Text;    # as defined
+  query @1 :Text;   # the query text as defined
+  count @2 :UInt64; # profiles matching it now
 }
 
 struct IdentifierKey {
@@ -172,6 +196,14 @@ interface Writer {
   # or value (unknown kind or attribute, a value that does not normalize) is reported in
   # issues and the others are taken. Fails as a whole when there are more records than the
   # server's max_batch.
+
+  defineSegment @1 (name :Text, query :Text) -> (count :UInt64);
+  # Saves the query under `name` for Reader.listSegments, replacing what the name held; count:
+  # profiles matching it now. A writer's call, not a reader's, because it changes what the
+  # server holds (every session sees the segment) even though it leaves the graph alone.
+  # Segments live in the server's memory until it stops. Fails, saving nothing, when the query
+  # does not parse (as Reader.segmentCount), when the name is not 1 to 128 of the characters
+  # A-Z a-z 0-9 _ . -, or when the name is new and the server holds 10000 segments already.
 }
 
 struct Record {

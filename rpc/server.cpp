@@ -90,12 +90,13 @@ struct Server::Impl {
     kj::Own<kj::CrossThreadPromiseFulfiller<void>> stop;
   };
 
-  Impl(LiveGraph& g, ServerConfig c) : config(std::move(c)), context{g, config, writes} {}
+  Impl(LiveGraph& g, ServerConfig c) : config(std::move(c)), context{g, config, writes, segments} {}
 
   void RunLoop(Loop& loop, Fd fd, std::promise<void> ready);
 
   ServerConfig config;
   detail::WriteQueue writes;  // declared before the loops: outlives every job they submit
+  detail::SegmentRegistry segments;
   detail::ServiceContext context;
   capnp::ReaderOptions reader_options;
   std::vector<std::unique_ptr<Loop>> loops;

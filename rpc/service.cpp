@@ -1,7 +1,9 @@
-// Reads run on the calling event-loop thread (LiveGraph reads take no lock). Writes are turned
-// into plain C++ values on that thread, run on the WriteQueue's TBB workers, and come back
-// through a cross-thread fulfiller. Every failure leaves as an RPC exception whose reason is
-// the message alone; the connection and the server go on.
+// Reads run on the calling event-loop thread (LiveGraph reads take no lock; segment counts take
+// the segment index's read lock and may fan out on TBB). Writes are turned into plain C++
+// values on that thread, run on the WriteQueue's TBB workers, and come back through a
+// cross-thread fulfiller. Defining a segment changes the registry, not the graph: it runs on
+// the loop thread too, under the registry's mutex. Every failure leaves as an RPC exception
+// whose reason is the message alone; the connection and the server go on.
 #include "rpc/service.h"
 
 #include <kj/async.h>
@@ -16,6 +18,7 @@
 
 #include "base/error.h"
 #include "base/process.h"
+#include "graph/segment_query.h"
 #include "rpc/idgraph.capnp.h"
 #include "rpc/types.h"
 #include "rpc/wire.h"
@@ -36,6 +39,8 @@ kj::Exception ToKj(std::exception_ptr e) {
     std::rethrow_exception(e);
   } catch (const kj::Exception& k) {
     return k;
+  } catch (const QueryError& err) {
+    message = std::string("query: ") + err.what();
   } catch (const Error& err) {
     message = err.what();
   } catch (const std::exception& err) {
@@ -125,6 +130,11 @@ class Door {
     if (n <= c_.config.max_batch) return;
     Fail(std::to_string(n) + " " + what + " in one call; the server takes at most " +
          std::to_string(c_.config.max_batch));
+  }
+  void PageLimit(uint32_t limit) const {
+    if (limit >= 1 && limit <= c_.config.max_batch) return;
+    Fail("segment members: limit " + std::to_string(limit) + "; give 1 to " +
+         std::to_string(c_.config.max_batch) + " (the server's max_batch)");
   }
 
  private:
@@ -219,6 +229,38 @@ class ReaderImpl final : public wire::Reader::Server {
     });
   }
 
+  kj::Promise<void> segmentCount(SegmentCountContext context) override {
+    return AtTheDoor([&] {
+      const SegmentQuery query = c_.graph.ParseSegment(View(context.getParams().getQuery()));
+      context.getResults().setCount(c_.graph.SegmentCount(query));
+      return kj::READY_NOW;
+    });
+  }
+
+  kj::Promise<void> segmentMembers(SegmentMembersContext context) override {
+    return AtTheDoor([&] {
+      auto params = context.getParams();
+      door_.PageLimit(params.getLimit());
+      const SegmentQuery query = c_.graph.ParseSegment(View(params.getQuery()));
+      ToWire(c_.graph.SegmentMembers(query, params.getCursor(), params.getLimit()),
+             context.getResults());
+      return kj::READY_NOW;
+    });
+  }
+
+  // TODO(perf): one pass of the index for all saved segments instead of one count each.
+  kj::Promise<void> listSegments(ListSegmentsContext context) override {
+    return AtTheDoor([&] {
+      const std::vector<SegmentRegistry::Entry> saved = c_.segments.List();
+      auto out = context.getResults().initSegments(saved.size());
+      for (size_t i = 0; i < saved.size(); ++i) {
+        const SegmentRegistry::Entry& e = saved[i];
+        ToWire(Segment{e.name, e.text, c_.graph.SegmentCount(*e.query)}, out[i]);
+      }
+      return kj::READY_NOW;
+    });
+  }
+
  private:
   // `kind` and `value` passed the door.
   LookupReply Lookup(std::string_view kind, std::string_view value) const {
@@ -249,6 +291,19 @@ class WriterImpl final : public wire::Writer::Server {
           [context](const IngestResult& r) mutable {
             ToWire(r, context.getResults().initResult());
           });
+    });
+  }
+
+  kj::Promise<void> defineSegment(DefineSegmentContext context) override {
+    return AtTheDoor([&] {
+      auto params = context.getParams();
+      const std::string_view name = View(params.getName());
+      CheckSegmentName(name);  // before parsing: a bad name is reported first
+      SegmentQuery parsed = c_.graph.ParseSegment(View(params.getQuery()));
+      std::shared_ptr<const SegmentQuery> saved =
+          c_.segments.Define(std::string(name), Str(params.getQuery()), std::move(parsed));
+      context.getResults().setCount(c_.graph.SegmentCount(*saved));
+      return kj::READY_NOW;
     });
   }
 

@@ -79,6 +79,15 @@ struct ExplainReply {
   std::vector<Edge> edges;            // Explain: the path in order; ExplainProfile: a spanning tree
 };
 
+// A named segment (Writer.defineSegment) as Reader.listSegments gives it. Pages of segment
+// members are graph/segment_index.h's SegmentPage.
+struct Segment {
+  std::string name;
+  std::string query;   // the text as defined
+  uint64_t count = 0;  // profiles matching it when listed
+  bool operator==(const Segment&) const = default;
+};
+
 // Copies of graph views. Each returns false, leaving `out` unspecified, when the view's
 // profile was erased while it was being copied (ProfileView::erased): the caller answers
 // "not found" then.

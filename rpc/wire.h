@@ -25,6 +25,8 @@ void ToWire(const IngestResult& r, wire::IngestResult::Builder out);
 void ToWire(const EraseResult& r, wire::EraseResult::Builder out);
 void ToWire(const GraphStats& s, wire::Stats::Builder out);
 void ToWire(const IncomingRecord& r, wire::Record::Builder out);
+void ToWire(const SegmentPage& p, wire::Reader::SegmentMembersResults::Builder out);
+void ToWire(const Segment& s, wire::Segment::Builder out);
 
 // --- messages to values (wire_read.cpp) ---
 ProfileReply FromWire(wire::Profile::Reader in);
@@ -34,5 +36,7 @@ IngestResult FromWire(wire::IngestResult::Reader in);
 EraseResult FromWire(wire::EraseResult::Reader in);
 GraphStats FromWire(wire::Stats::Reader in);
 IncomingRecord FromWire(wire::Record::Reader in);
+SegmentPage FromWire(wire::Reader::SegmentMembersResults::Reader in);
+Segment FromWire(wire::Segment::Reader in);
 
 }  // namespace idg::rpc::detail

@@ -154,4 +154,16 @@ IncomingRecord FromWire(wire::Record::Reader in) {
   return r;
 }
 
+SegmentPage FromWire(wire::Reader::SegmentMembersResults::Reader in) {
+  SegmentPage p;
+  p.ids = Ids(in.getIds());
+  p.total = in.getTotal();
+  p.next = in.getNext();
+  return p;
+}
+
+Segment FromWire(wire::Segment::Reader in) {
+  return {Str(in.getName()), Str(in.getQuery()), in.getCount()};
+}
+
 }  // namespace idg::rpc::detail

@@ -162,4 +162,16 @@ void ToWire(const IncomingRecord& r, wire::Record::Builder out) {
   }
 }
 
+void ToWire(const SegmentPage& p, wire::Reader::SegmentMembersResults::Builder out) {
+  Ids(p.ids, out.initIds(p.ids.size()));
+  out.setTotal(p.total);
+  out.setNext(p.next);
+}
+
+void ToWire(const Segment& s, wire::Segment::Builder out) {
+  out.setName(Text(s.name));
+  out.setQuery(Text(s.query));
+  out.setCount(s.count);
+}
+
 }  // namespace idg::rpc::detail

@@ -202,6 +202,86 @@ TEST(Serve, LoadsTheSourcesAndStopsOnSigint) {
   EXPECT_TRUE(Contains(served.output(), "stopped (SIGINT)"));
 }
 
+TEST(Serve, SegmentSubcommands) {
+  TempDir dir;
+  std::string toml = Config(dir.str());
+  const std::string attrs = "[attributes]\n";
+  toml.insert(toml.find(attrs) + attrs.size(), "age = { type = \"integer\" }\n");
+  const std::string config = dir.Write("idgraph.toml", toml);
+  // ann (two records, 34), bob (51), cid (19), dee (no age).
+  const std::string input =
+      dir.Write("in.jsonl",
+                "{\"source\":\"crm\",\"id\":\"c1\",\"identifiers\":{\"email\":\"ann@x.com\"},"
+                "\"attributes\":{\"age\":\"34\"}}\n"
+                "{\"source\":\"crm\",\"id\":\"c2\",\"identifiers\":{\"email\":\"ann@x.com\"}}\n"
+                "{\"source\":\"crm\",\"id\":\"c3\",\"identifiers\":{\"email\":\"bob@x.com\"},"
+                "\"attributes\":{\"age\":\"51\"}}\n"
+                "{\"source\":\"crm\",\"id\":\"c4\",\"identifiers\":{\"email\":\"cid@x.com\"},"
+                "\"attributes\":{\"age\":\"19\"}}\n"
+                "{\"source\":\"crm\",\"id\":\"c5\",\"identifiers\":{\"email\":\"dee@x.com\"}}\n");
+  Served served({"-c", config, "--empty"});
+  ASSERT_FALSE(served.address().empty()) << served.output();
+  const std::string srv = " --server " + served.address();
+  ASSERT_EQ(Idgraph("ingest " + input + srv + " --token a").code, 0);
+
+  Ran count = Idgraph("segment count 'age >= 30'" + srv + " --token r");
+  EXPECT_EQ(count.code, 0) << count.output;
+  EXPECT_EQ(count.output, "2\n");
+  Ran count_json = Idgraph("segment count --json 'records >= 2'" + srv + " --token r");
+  EXPECT_EQ(count_json.output, "{\"count\":1}\n");
+
+  // One page, then every page; the ids are those of the whole segment, ascending.
+  Ran page = Idgraph("segment members 'age >= 18' --limit 2" + srv + " --token r");
+  EXPECT_EQ(page.code, 0) << page.output;
+  EXPECT_TRUE(Contains(page.output, "2 ids shown, 3 match; the next page: --cursor "));
+  Ran all = Idgraph("segment members 'age >= 18' --all --limit 1 --json" + srv + " --token r");
+  EXPECT_EQ(all.code, 0) << all.output;
+  EXPECT_TRUE(Contains(all.output, "\"total\":3,\"next\":0}")) << all.output;
+  Ran all_text = Idgraph("segment members 'age >= 18' --all --limit 2" + srv + " --token r");
+  EXPECT_EQ(all_text.code, 0) << all_text.output;
+  std::vector<unsigned long> ids;
+  for (size_t at = 0; at < all_text.output.size();) {
+    const size_t end = all_text.output.find('\n', at);
+    ids.push_back(std::stoul(all_text.output.substr(at, end - at)));
+    at = end + 1;
+  }
+  ASSERT_EQ(ids.size(), 3u) << all_text.output;
+  EXPECT_TRUE(ids[0] < ids[1] && ids[1] < ids[2]);
+  Ran from = Idgraph("segment members 'age >= 18' --cursor " + std::to_string(ids[0]) + srv +
+                     " --token r");
+  EXPECT_EQ(from.output, std::to_string(ids[1]) + "\n" + std::to_string(ids[2]) + "\n");
+  Ran none = Idgraph("segment members 'age > 100'" + srv + " --token r");
+  EXPECT_EQ(none.code, 1);
+  EXPECT_TRUE(Contains(none.output, "no profile matches"));
+
+  Ran bad = Idgraph("segment count 'age >> 3'" + srv + " --token r");
+  EXPECT_EQ(bad.code, 1);
+  EXPECT_TRUE(Contains(bad.output, "idgraph: error: query: position ")) << bad.output;
+
+  // Readers count and list; defining takes a writer or an admin.
+  Ran refused = Idgraph("segment define adults 'age >= 18'" + srv + " --token r");
+  EXPECT_EQ(refused.code, 1);
+  EXPECT_TRUE(Contains(refused.output, "permission denied"));
+  Ran define = Idgraph("segment define adults 'age >= 18'" + srv + " --token a");
+  EXPECT_EQ(define.code, 0) << define.output;
+  EXPECT_EQ(define.output, "segment adults saved: 3 profiles match now\n");
+  Ran bad_name = Idgraph("segment define 'no spaces' 'age >= 18'" + srv + " --token a");
+  EXPECT_EQ(bad_name.code, 1);
+  EXPECT_TRUE(Contains(bad_name.output, "segment name 'no spaces'"));
+  ASSERT_EQ(Idgraph("erase email bob@x.com" + srv + " --token a").code, 0);
+  Ran list = Idgraph("segment list" + srv + " --token r");
+  EXPECT_EQ(list.code, 0) << list.output;
+  EXPECT_EQ(list.output, "adults\t2\tage >= 18\n");
+  Ran list_json = Idgraph("segment list --json" + srv + " --token r");
+  EXPECT_EQ(list_json.output,
+            "{\"segments\":[{\"name\":\"adults\",\"query\":\"age >= 18\",\"count\":2}]}\n");
+
+  EXPECT_EQ(Idgraph("segment" + srv + " --token r").code, 2);
+  EXPECT_EQ(Idgraph("segment count" + srv + " --token r").code, 2);
+  EXPECT_EQ(Idgraph("segment define adults" + srv + " --token a").code, 2);
+  EXPECT_EQ(served.Stop(SIGTERM), 0);
+}
+
 TEST(Serve, UsageAndConnectionErrors) {
   EXPECT_EQ(Idgraph("lookup email a@x.com --server 127.0.0.1:1").code, 2);  // no token
   EXPECT_EQ(Idgraph("explain crm:c1 --token t").code, 2);

@@ -54,6 +54,17 @@ TEST(Wire, SessionsHoldOnlyTheirRolesCapabilities) {
   erase.setId(1);
   EXPECT_NE(KjErrorOf([&] { erase.send().wait(ws); }), "");
   EXPECT_EQ(s.graph().Stats().ingested_records, 0u);
+  // Nor may a reader save a segment; it may list them and count.
+  auto define = reader.getSession().getWriter().defineSegmentRequest();
+  define.setName("all");
+  define.setQuery("records >= 1");
+  EXPECT_NE(KjErrorOf([&] { define.send().wait(ws); }), "");
+  EXPECT_EQ(
+      reader.getSession().getReader().listSegmentsRequest().send().wait(ws).getSegments().size(),
+      0u);
+  auto count = reader.getSession().getReader().segmentCountRequest();
+  count.setQuery("records >= 1");
+  EXPECT_EQ(count.send().wait(ws).getCount(), 0u);
 
   auto writer = login(kWriterToken);
   EXPECT_EQ(writer.getSession().getRole(), wire::Role::WRITER);
