@@ -1,6 +1,6 @@
 """DuckDB side of bench/segments_vs_duckdb.sh.
 
-  segments_duckdb.py DATA_DIR REPS RESULTS_MD COMMAND
+  segments_duckdb.py DATA_DIR REPS RESULTS_MD COMMAND REVISION
 
 DATA_DIR holds what build/bench/segment_bench wrote there: the golden records as raw
 little-endian column files (their layout and null sentinels are described at the top of
@@ -8,7 +8,8 @@ bench/graph/segment_bench.cpp) and idgraph.json, its figures and each query's SQ
 the columns with numpy into an in-memory DuckDB table `profiles` (country and city as VARCHAR
 through the dictionaries, dates as DATE, absent values as NULL), runs each query's SQL REPS
 times after 5 untimed runs at DuckDB's default threads, checks that DuckDB counts exactly what
-idgraph counted (exit status 1 when not), prints both sides' p50/p99 and writes RESULTS_MD.
+idgraph counted (exit status 1 when not), prints both sides' p50/p99 and writes RESULTS_MD
+(COMMAND and REVISION, the idgraph commit built, are quoted there).
 """
 
 import datetime
@@ -160,9 +161,10 @@ def markdown(ig, rows, info):
 
 
 def main():
-    if len(sys.argv) != 5:
+    if len(sys.argv) != 6:
         sys.exit(__doc__)
-    data_dir, reps, results_md, command = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
+    data_dir, reps, results_md, command, commit = sys.argv[1:]
+    reps = int(reps)
     with open(os.path.join(data_dir, "idgraph.json")) as f:
         ig = json.load(f)
     con, duck_load_s = load(data_dir, ig["profiles"])
@@ -203,8 +205,6 @@ def main():
               + "\n  ".join(mismatches), file=sys.stderr)
         sys.exit(1)
 
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
-                            text=True).stdout.strip() or "unknown"
     info = {"date": datetime.datetime.now(datetime.timezone.utc).date().isoformat(),
             "machine": machine(), "command": command, "commit": commit, "threads": threads,
             "duck_load_s": duck_load_s, "duck_bytes": duck_bytes, "floor_p50": floor_p50}

@@ -29,5 +29,8 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/idg_segments.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 command="bench/segments_vs_duckdb.sh $profiles $reps"
 [ "$build" != build ] && command="IDG_BUILD_DIR=$build $command"
+# What was just built: the commit, and whether the engine's folders differed from it.
+rev=$(git rev-parse --short HEAD)
+[ -n "$(git status --porcelain -- base graph match kernels)" ] && rev="$rev + uncommitted changes"
 "$build/bench/segment_bench" "$profiles" "$reps" "$work"
-"$venv/bin/python" bench/segments_duckdb.py "$work" "$reps" "$results" "$command"
+"$venv/bin/python" bench/segments_duckdb.py "$work" "$reps" "$results" "$command" "$rev"
