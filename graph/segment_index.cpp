@@ -165,6 +165,22 @@ struct Field {
 
 // A predicate bound to a field: the column values it accepts.
 struct Leaf {
+  // Calls f with the cheapest function that tells whether a column value is accepted.
+  template <class F>
+  decltype(auto) WithTest(F&& f) const {
+    if (f_is_set()) {
+      const uint64_t m = mask;
+      const bool neg = negate;
+      return f([m, neg](int64_t v) { return ((static_cast<uint64_t>(v) & m) != 0) != neg; });
+    }
+    if (ranges.size() == 1 && !negate) {  // null (the smallest value) is below every range
+      const int64_t lo = ranges[0].first, hi = ranges[0].second;
+      return f([lo, hi](int64_t v) { return v >= lo && v <= hi; });
+    }
+    return f([this](int64_t v) { return Test(v); });
+  }
+  bool f_is_set() const;
+
   const Field* f = nullptr;
   bool negate = false;  // `!=`: values other than those in `ranges` (set fields: no bit)
   std::vector<std::pair<int64_t, int64_t>> ranges;  // sorted, disjoint, inclusive
@@ -179,6 +195,8 @@ struct Leaf {
     return in != negate;
   }
 };
+
+bool Leaf::f_is_set() const { return f->is_set(); }
 
 }  // namespace
 
@@ -277,16 +295,25 @@ void SegmentIndex::Apply(std::span<const ProfileId> removed, std::span<const Seg
 
 namespace {
 
-// Evaluates a query over the index (under its read lock). Each node's result is restricted
-// to a scope (the profiles the enclosing AND still has in question), so a predicate can be
-// answered by probing the scope's column values instead of building its bitmap.
+// Rough costs, in "element operations", of the ways to answer a predicate: probing a profile's
+// column value, testing a bitmap member against another bitmap, and a container-level
+// operation on a dense bitmap per member of the smaller side.
+constexpr double kProbeCost = 3.0;
+constexpr double kTestCost = 1.0;
+constexpr double kDenseCost = 0.1;
+constexpr double kFixedCost = 500.0;
+
+// Evaluates a query over the index (under its read lock). An AND runs its predicates one at a
+// time, cheapest next, each restricted to the profiles the earlier ones left (the scope): a
+// predicate is answered there either from its value bitmaps or by probing its column for each
+// profile in scope, whichever costs less. Counting never builds the last step's bitmap.
 class Evaluator {
  public:
   Evaluator(const SegmentIndex::Impl& ix, int64_t today) : ix_(ix), today_(today) {}
 
   Roaring Run(const QueryNode& q, const Roaring* scope) const {
     switch (q.type) {
-      case QueryNode::Type::kPredicate: return RunLeaf(Bind(q), scope);
+      case QueryNode::Type::kPredicate: return RunLeaf(Prepare(q), scope);
       case QueryNode::Type::kNot: {
         Roaring base = scope ? *scope : ix_.live;
         base -= Run(q.children[0], scope);
@@ -296,36 +323,163 @@ class Evaluator {
         std::vector<Roaring> parts(q.children.size());
         tbb::parallel_for(size_t{0}, parts.size(),
                           [&](size_t i) { parts[i] = Run(q.children[i], scope); });
-        std::vector<const Roaring*> ptrs;
-        for (const Roaring& p : parts) ptrs.push_back(&p);
-        return Roaring::fastunion(ptrs.size(), ptrs.data());
+        return Union(parts);
       }
-      case QueryNode::Type::kAnd: return RunAnd(q, scope);
+      case QueryNode::Type::kAnd: {
+        Roaring cur;
+        RunAnd(q, scope, /*count_last=*/false, &cur);
+        return cur;
+      }
     }
     return Roaring();
   }
 
- private:
-  // Most selective first, so later predicates see a small scope.
-  Roaring RunAnd(const QueryNode& q, const Roaring* scope) const {
-    std::vector<std::pair<uint64_t, size_t>> order;
-    for (size_t i = 0; i < q.children.size(); ++i) {
-      const QueryNode& c = q.children[i];
-      uint64_t est = ix_.live.cardinality();
-      if (c.type == QueryNode::Type::kPredicate) {
-        const Leaf leaf = Bind(c);
-        if (leaf.f->bitmapped) est = Estimate(leaf);
+  uint64_t Count(const QueryNode& q, const Roaring* scope) const {
+    switch (q.type) {
+      case QueryNode::Type::kPredicate: return CountLeaf(Prepare(q), scope);
+      case QueryNode::Type::kNot:
+        return (scope ? scope->cardinality() : ix_.live.cardinality()) - Count(q.children[0], scope);
+      case QueryNode::Type::kOr: return Run(q, scope).cardinality();
+      case QueryNode::Type::kAnd: {
+        Roaring cur;
+        return RunAnd(q, scope, /*count_last=*/true, &cur);
       }
-      order.push_back({est, i});
     }
-    std::sort(order.begin(), order.end());
-    Roaring cur;
-    for (const auto& [est, i] : order) {
-      cur = Run(q.children[i], scope);
-      scope = &cur;
-      if (cur.isEmpty()) break;
+    return 0;
+  }
+
+ private:
+  // A predicate bound to its field, with the bitmaps of the values it accepts.
+  struct Pred {
+    Leaf leaf;
+    std::vector<const Bitmap*> bms;  // bitmapped fields: the accepted values (before negation)
+    uint64_t members = 0;            // their members, summed
+    // Whether the values' bitmaps are disjoint (one value per profile), so counts add up.
+    bool disjoint() const { return !leaf.f->is_set() || bms.size() <= 1; }
+    bool single() const { return bms.size() == 1 && !leaf.negate; }
+  };
+
+  Pred Prepare(const QueryNode& q) const { return Prepare(Bind(q)); }
+  Pred Prepare(Leaf leaf) const {
+    Pred p;
+    p.leaf = std::move(leaf);
+    if (p.leaf.f->bitmapped) {
+      p.bms = Bitmaps(p.leaf);
+      for (const Bitmap* b : p.bms) p.members += b->count;
     }
-    return cur;
+    return p;
+  }
+
+  // Profiles a predicate holds for, as far as bitmaps tell without work; all when unknown.
+  uint64_t Estimate(const Pred& p) const {
+    const uint64_t n = ix_.live.cardinality();
+    if (!p.leaf.f->bitmapped) return n;
+    if (!p.leaf.negate) return std::min(n, p.members);
+    const uint64_t base = p.leaf.f->is_set() ? n : p.leaf.f->present.cardinality();
+    return base - std::min(base, p.members);
+  }
+
+  // The cost of restricting a scope of `s` profiles by the predicate, and whether probing
+  // the column is the cheaper way.
+  std::pair<double, bool> Cost(const Pred& p, uint64_t s) const {
+    const double probe = kProbeCost * static_cast<double>(s);
+    if (!p.leaf.f->bitmapped) return {probe, true};
+    double bitmaps;
+    if (p.single()) {
+      bitmaps = kDenseCost * static_cast<double>(std::min(s, p.members)) + kFixedCost;
+    } else {
+      bitmaps = kTestCost * static_cast<double>(p.members) + kDenseCost * static_cast<double>(s) +
+                kFixedCost;
+    }
+    return probe < bitmaps ? std::pair{probe, true} : std::pair{bitmaps, false};
+  }
+
+  // Accepted values of two predicates on one field, both required: the intersection.
+  static std::vector<std::pair<int64_t, int64_t>> Intersect(
+      const std::vector<std::pair<int64_t, int64_t>>& a,
+      const std::vector<std::pair<int64_t, int64_t>>& b) {
+    std::vector<std::pair<int64_t, int64_t>> out;
+    for (size_t i = 0, j = 0; i < a.size() && j < b.size();) {
+      const int64_t lo = std::max(a[i].first, b[j].first), hi = std::min(a[i].second, b[j].second);
+      if (lo <= hi) out.push_back({lo, hi});
+      a[i].second < b[j].second ? ++i : ++j;
+    }
+    return out;
+  }
+
+  // Runs the AND's children cheapest first, each within what the earlier ones left; with
+  // `count_last`, the last one is only counted. The result goes to `cur`; returns its count.
+  uint64_t RunAnd(const QueryNode& q, const Roaring* scope, bool count_last, Roaring* cur) const {
+    struct Child {
+      const QueryNode* node;
+      std::optional<Pred> pred;  // predicates; other nodes are evaluated whole
+      uint64_t estimate;
+    };
+    const uint64_t n = ix_.live.cardinality();
+    std::vector<Child> todo;
+    for (const QueryNode& c : q.children) {
+      if (c.type != QueryNode::Type::kPredicate) {
+        todo.push_back({&c, std::nullopt, n});
+        continue;
+      }
+      Leaf leaf = Bind(c);
+      // Two bounds on one field (age >= 30 AND age <= 45) are one range.
+      const auto same = std::find_if(todo.begin(), todo.end(), [&](const Child& t) {
+        return t.pred && t.pred->leaf.f == leaf.f && !leaf.f->is_set() && !leaf.negate &&
+               !t.pred->leaf.negate;
+      });
+      if (same != todo.end()) {
+        leaf.ranges = Intersect(same->pred->leaf.ranges, leaf.ranges);
+        same->pred = Prepare(std::move(leaf));
+        same->estimate = Estimate(*same->pred);
+        continue;
+      }
+      Pred p = Prepare(std::move(leaf));
+      const uint64_t est = Estimate(p);
+      todo.push_back({&c, std::move(p), est});
+    }
+    uint64_t s = scope ? scope->cardinality() : n;
+    Roaring step;
+    while (!todo.empty()) {
+      // The cheapest next step; one that narrows more wins a tie. Without a scope yet, a
+      // single value's bitmap costs nothing: it becomes the scope as it is.
+      size_t best = 0;
+      double best_cost = 0;
+      for (size_t i = 0; i < todo.size(); ++i) {
+        const Child& t = todo[i];
+        double cost = static_cast<double>(n);
+        if (t.pred && scope) {
+          cost = Cost(*t.pred, s).first;
+        } else if (t.pred && t.pred->leaf.f->bitmapped) {
+          cost = t.pred->single() ? 0 : static_cast<double>(t.pred->members);
+        }
+        if (i == 0 || cost < best_cost ||
+            (cost == best_cost && t.estimate < todo[best].estimate)) {
+          best = i;
+          best_cost = cost;
+        }
+      }
+      const Child ch = std::move(todo[best]);
+      todo.erase(todo.begin() + static_cast<ptrdiff_t>(best));
+      if (todo.empty() && count_last) {
+        return ch.pred ? CountLeaf(*ch.pred, scope) : Count(*ch.node, scope);
+      }
+      if (!scope && ch.pred && ch.pred->single()) {
+        scope = &ch.pred->bms[0]->bits;  // the index's own bitmap, read under the lock
+        s = ch.pred->members;
+      } else {
+        step = ch.pred ? RunLeaf(*ch.pred, scope) : Run(*ch.node, scope);
+        *cur = std::move(step);
+        scope = cur;
+        s = cur->cardinality();
+      }
+      if (s == 0) {
+        *cur = Roaring();
+        return 0;
+      }
+    }
+    if (scope != cur) *cur = *scope;
+    return s;
   }
 
   Leaf Bind(const QueryNode& q) const {
@@ -360,6 +514,7 @@ class Evaluator {
         }
       }
       std::sort(hits.begin(), hits.end());
+      hits.erase(std::unique(hits.begin(), hits.end()), hits.end());
       for (int64_t c : hits) {
         if (!leaf.ranges.empty() && leaf.ranges.back().second + 1 == c) {
           leaf.ranges.back().second = c;
@@ -407,90 +562,146 @@ class Evaluator {
     return out;
   }
 
-  uint64_t Estimate(const Leaf& leaf) const {
-    uint64_t n = 0;
-    for (const Bitmap* b : Bitmaps(leaf)) n += b->count;
-    if (!leaf.negate) return n;
-    const uint64_t base = leaf.f->is_set() ? ix_.live.cardinality() : leaf.f->present.cardinality();
-    return base - std::min(base, n);
+  static Roaring Union(const std::vector<Roaring>& parts) {
+    std::vector<const Roaring*> ptrs;
+    for (const Roaring& p : parts) {
+      if (!p.isEmpty()) ptrs.push_back(&p);
+    }
+    if (ptrs.empty()) return Roaring();
+    if (ptrs.size() == 1) return *ptrs[0];
+    return Roaring::fastunion(ptrs.size(), ptrs.data());
   }
 
-  Roaring RunLeaf(const Leaf& leaf, const Roaring* scope) const {
-    if (!leaf.f->bitmapped) return scope ? Probe(leaf, *scope) : Scan(leaf);
-    const std::vector<const Bitmap*> bms = Bitmaps(leaf);
+  // The profiles the (bitmapped) predicate holds for, before negation, within `scope`.
+  Roaring Accepted(const Pred& p, const Roaring* scope) const {
+    if (p.bms.empty()) return Roaring();
+    if (p.bms.size() == 1) return scope ? p.bms[0]->bits & *scope : p.bms[0]->bits;
+    std::vector<Roaring> parts(p.bms.size());
     if (scope) {
-      // Probing costs a column read per profile in scope; bitmaps cost a union of their
-      // members (when there are several) and an intersection.
-      uint64_t members = 0;
-      for (const Bitmap* b : bms) members += b->count;
-      const uint64_t in_scope = scope->cardinality();
-      const uint64_t bitmap_cost = (bms.size() > 1 ? members : 0) + std::min(members, in_scope) / 4;
-      if (2 * in_scope < bitmap_cost) return Probe(leaf, *scope);
+      tbb::parallel_for(size_t{0}, parts.size(), [&](size_t i) { parts[i] = p.bms[i]->bits & *scope; });
+      return Union(parts);
     }
-    Roaring r;
-    if (bms.size() == 1 && !leaf.negate && scope) return bms[0]->bits & *scope;
-    if (bms.size() == 1) {
-      r = bms[0]->bits;
-    } else if (!bms.empty()) {
-      std::vector<const Roaring*> ptrs;
-      for (const Bitmap* b : bms) ptrs.push_back(&b->bits);
-      r = Roaring::fastunion(ptrs.size(), ptrs.data());
-    }
-    if (leaf.negate) {
-      Roaring base = leaf.f->is_set() ? ix_.live : leaf.f->present;
-      base -= r;
-      r = std::move(base);
-    }
-    if (scope) r &= *scope;
-    return r;
+    std::vector<const Roaring*> ptrs;
+    for (const Bitmap* b : p.bms) ptrs.push_back(&b->bits);
+    return Roaring::fastunion(ptrs.size(), ptrs.data());
   }
 
-  // The profiles of `scope` whose column value the leaf accepts.
-  Roaring Probe(const Leaf& leaf, const Roaring& scope) const {
-    const uint64_t n = scope.cardinality();
-    std::vector<uint32_t> ids(n);
-    scope.toUint32Array(ids.data());
-    std::vector<uint32_t> keep(n);
-    const size_t chunks = n < kParallelMin ? 1 : (n + kParallelMin - 1) / kParallelMin;
-    std::vector<size_t> kept(chunks);
+  const Roaring& Base(const Leaf& leaf) const { return leaf.f->is_set() ? ix_.live : leaf.f->present; }
+
+  Roaring RunLeaf(const Pred& p, const Roaring* scope) const {
+    const Leaf& leaf = p.leaf;
+    if (!leaf.f->bitmapped) return scope ? Probe(leaf, *scope, nullptr) : Scan(leaf, nullptr);
+    if (scope && Cost(p, scope->cardinality()).second) return Probe(leaf, *scope, nullptr);
+    Roaring r = Accepted(p, scope);
+    if (!leaf.negate) return r;
+    Roaring base = scope ? Base(leaf) & *scope : Base(leaf);
+    base -= r;
+    return base;
+  }
+
+  uint64_t CountLeaf(const Pred& p, const Roaring* scope) const {
+    const Leaf& leaf = p.leaf;
+    uint64_t n = 0;
+    if (!leaf.f->bitmapped) {
+      scope ? Probe(leaf, *scope, &n) : Scan(leaf, &n);
+      return n;
+    }
+    if (scope && Cost(p, scope->cardinality()).second) {
+      Probe(leaf, *scope, &n);
+      return n;
+    }
+    uint64_t accepted = 0;
+    if (!p.disjoint()) {
+      accepted = Accepted(p, scope).cardinality();
+    } else if (!scope) {
+      accepted = p.members;
+    } else {
+      std::vector<uint64_t> each(p.bms.size());
+      tbb::parallel_for(size_t{0}, each.size(),
+                        [&](size_t i) { each[i] = p.bms[i]->bits.and_cardinality(*scope); });
+      for (uint64_t c : each) accepted += c;
+    }
+    if (!leaf.negate) return accepted;
+    const uint64_t base = scope ? Base(leaf).and_cardinality(*scope) : Base(leaf).cardinality();
+    return base - accepted;
+  }
+
+  // The profiles of `scope` whose column value the leaf accepts; only counted when `count`.
+  Roaring Probe(const Leaf& leaf, const Roaring& scope, uint64_t* count) const {
+    // Chunks of 16 containers' worth of ids, walked with an iterator, in parallel.
+    constexpr uint64_t kSpan = uint64_t{1} << 20;
+    const uint64_t top = scope.isEmpty() ? 0 : uint64_t{scope.maximum()} + 1;
+    const size_t chunks = static_cast<size_t>((top + kSpan - 1) / kSpan);
+    std::vector<Roaring> parts(count ? 0 : chunks);
+    std::vector<uint64_t> counts(chunks);
     leaf.f->column.Visit([&](const auto& col, auto widen) {
+     leaf.WithTest([&](auto test) {
       const int64_t fill = leaf.f->column.Get(col.size());
       tbb::parallel_for(size_t{0}, chunks, [&](size_t c) {
-        const size_t lo = c * n / chunks, hi = (c + 1) * n / chunks;
-        size_t out = lo;
-        for (size_t i = lo; i < hi; ++i) {
-          const uint32_t id = ids[i];
-          if (leaf.Test(id < col.size() ? widen(col[id]) : fill)) keep[out++] = id;
+        const uint64_t lo = c * kSpan, hi = std::min(top, lo + kSpan);
+        roaring_uint32_iterator_t it;
+        roaring_init_iterator(&scope.roaring, &it);
+        if (!roaring_move_uint32_iterator_equalorlarger(&it, static_cast<uint32_t>(lo))) return;
+        uint32_t buf[1024];
+        std::vector<uint32_t> hit;
+        uint64_t found = 0;
+        bool more = true;
+        while (more) {
+          const uint32_t got = roaring_read_uint32_iterator(&it, buf, 1024);
+          for (uint32_t i = 0; i < got; ++i) {
+            if (buf[i] >= hi) {
+              more = false;
+              break;
+            }
+            const uint32_t id = buf[i];
+            if (test(id < col.size() ? widen(col[id]) : fill)) {
+              ++found;
+              if (!count) hit.push_back(id);
+            }
+          }
+          if (got < 1024) more = false;
         }
-        kept[c] = out - lo;
+        counts[c] = found;
+        if (!count) parts[c] = Roaring(hit.size(), hit.data());
       });
+     });
     });
-    size_t total = 0;
-    for (size_t c = 0; c < chunks; ++c) {
-      const size_t lo = c * n / chunks;
-      std::copy_n(keep.begin() + lo, kept[c], keep.begin() + total);
-      total += kept[c];
+    if (count) {
+      for (uint64_t c : counts) *count += c;
+      return Roaring();
     }
-    return Roaring(total, keep.data());
+    return Union(parts);
   }
 
   // Every live profile whose column value the leaf accepts (columns-only fields).
-  Roaring Scan(const Leaf& leaf) const {
+  Roaring Scan(const Leaf& leaf, uint64_t* count) const {
     std::vector<Roaring> parts;
+    std::vector<uint64_t> counts;
     leaf.f->column.Visit([&](const auto& col, auto widen) {
-      parts.resize((col.size() + kParallelMin - 1) / kParallelMin);
-      tbb::parallel_for(size_t{0}, parts.size(), [&](size_t c) {
+     leaf.WithTest([&](auto test) {
+      const size_t chunks = (col.size() + kParallelMin - 1) / kParallelMin;
+      counts.resize(chunks);
+      if (!count) parts.resize(chunks);
+      tbb::parallel_for(size_t{0}, chunks, [&](size_t c) {
         std::vector<uint32_t> hit;
+        uint64_t found = 0;
         const size_t hi = std::min(col.size(), (c + 1) * kParallelMin);
         for (size_t i = c * kParallelMin; i < hi; ++i) {
-          if (leaf.Test(widen(col[i]))) hit.push_back(static_cast<uint32_t>(i));
+          if (test(widen(col[i]))) {
+            ++found;
+            if (!count) hit.push_back(static_cast<uint32_t>(i));
+          }
         }
-        parts[c] = Roaring(hit.size(), hit.data());
+        counts[c] = found;
+        if (!count) parts[c] = Roaring(hit.size(), hit.data());
       });
+     });
     });
-    std::vector<const Roaring*> ptrs;
-    for (const Roaring& p : parts) ptrs.push_back(&p);
-    return ptrs.empty() ? Roaring() : Roaring::fastunion(ptrs.size(), ptrs.data());
+    if (count) {
+      for (uint64_t c : counts) *count += c;
+      return Roaring();
+    }
+    return Union(parts);
   }
 
   const SegmentIndex::Impl& ix_;
@@ -502,7 +713,7 @@ class Evaluator {
 uint64_t SegmentIndex::Count(const SegmentQuery& query, int64_t today) const {
   tbb::queuing_rw_mutex::scoped_lock lock(mu_, /*write=*/false);
   return tbb::this_task_arena::isolate(
-      [&] { return Evaluator(*impl_, today).Run(query.root(), nullptr).cardinality(); });
+      [&] { return Evaluator(*impl_, today).Count(query.root(), nullptr); });
 }
 
 SegmentPage SegmentIndex::Members(const SegmentQuery& query, int64_t today, ProfileId after,

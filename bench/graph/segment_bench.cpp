@@ -29,6 +29,7 @@
 #include <climits>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -339,8 +340,12 @@ int Main(int argc, char** argv) {
   out += "]}, \"queries\": [";
 
   // Counts.
+  // IDG_BENCH_QUERY=NAME runs only the queries whose name starts with NAME (for profiling).
+  const char* only = std::getenv("IDG_BENCH_QUERY");
+  bool first = true;
   for (size_t q = 0; q < std::size(kQueries); ++q) {
     const BenchQuery& bq = kQueries[q];
+    if (only && !std::string_view(bq.name).starts_with(only)) continue;
     const SegmentQuery query = SegmentQuery::Parse(bq.text, config, norm);
     std::fprintf(stderr, "%s: %s\n", bq.name, query.text().c_str());
     const uint64_t count = index.Count(query, today);
@@ -353,13 +358,14 @@ int Main(int argc, char** argv) {
       IDG_ASSERT(c == count);
     }
     std::sort(us.begin(), us.end());
-    out += std::string(q ? ", " : "") + "{\"name\": " + JsonString(bq.name) +
+    out += std::string(first ? "" : ", ") + "{\"name\": " + JsonString(bq.name) +
            ", \"query\": " + JsonString(query.text()) +
            ", \"predicates\": " + std::to_string(query.predicates()) +
            ", \"sql\": " + JsonString(bq.sql) + ", \"count\": " + std::to_string(count) +
            ", \"p50_us\": " + Fixed(us[us.size() / 2], 1) +
            ", \"p99_us\": " + Fixed(us[us.size() * 99 / 100], 1) +
            ", \"min_us\": " + Fixed(us.front(), 1) + ", \"max_us\": " + Fixed(us.back(), 1) + "}";
+    first = false;
   }
   out += "], \"peak_rss_bytes\": " + std::to_string(PeakRssBytes()) + "}\n";
 
