@@ -250,10 +250,12 @@ class SegmentIndexSeeds : public ::testing::TestWithParam<int> {};
 
 TEST_P(SegmentIndexSeeds, CountsAndMembersMatchBruteForce) {
   const int seed = GetParam();
-  // Odd seeds: few bitmaps allowed, so most fields fall back to scans and probes.
+  // Odd seeds: few bitmaps allowed, so most fields fall back to scans and probes. By seed % 3,
+  // value bitmaps never, sometimes (the default) or always keep a dense copy.
   const Config c = SegmentConfig(seed % 2 ? 4 : 4096);
   const Normalizers norm(c.engine);
-  SegmentIndex index(c);
+  const uint64_t divisor[] = {0, 64, uint64_t{1} << 40};
+  SegmentIndex index(c, divisor[seed % 3]);
   std::mt19937_64 rng(seed);
   std::map<ProfileId, RefRow> ref;
   std::map<ProfileId, OwnedRow> owned;
@@ -293,7 +295,7 @@ TEST_P(SegmentIndexSeeds, CountsAndMembersMatchBruteForce) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Segments, SegmentIndexSeeds, ::testing::Range(1, 11));
+INSTANTIATE_TEST_SUITE_P(Segments, SegmentIndexSeeds, ::testing::Range(1, 13));
 
 // ---- through the live graph: ingest with merges and splits, then erasure --------------
 
@@ -490,6 +492,27 @@ TEST(SegmentIndex, FieldsPastTheBitmapLimitFallBackToColumns) {
   EXPECT_FALSE(st.fields[2].bitmaps);  // five ages > 3
   EXPECT_GT(st.bytes, 0u);
   EXPECT_EQ(index.Count(SegmentQuery::Parse("age >= 22 AND country = \"DE\"", c, norm), kToday), 3u);
+}
+
+TEST(SegmentIndex, ColumnsWidenPastSixteenBits) {
+  for (uint32_t max_bitmaps : {1u, 4096u}) {
+    const Config c = SegmentConfig(max_bitmaps);
+    const Normalizers norm(c.engine);
+    SegmentIndex index(c);
+    const std::vector<std::string> ages = {"7", "-32767", "40000", "32767", ""};
+    std::vector<SegmentRow> rows(ages.size());
+    for (size_t i = 0; i < rows.size(); ++i) {
+      rows[i].id = i + 1;
+      rows[i].golden = {"DE", "", ages[i], "", ""};
+    }
+    index.Apply({}, std::span<const SegmentRow>(rows).first(2));  // 16 bits suffice
+    index.Apply({}, std::span<const SegmentRow>(rows).subspan(2));
+    auto count = [&](std::string_view q) { return index.Count(SegmentQuery::Parse(q, c, norm), kToday); };
+    EXPECT_EQ(count("age > 32767"), 1u);
+    EXPECT_EQ(count("age >= 7 AND country = \"DE\""), 3u);
+    EXPECT_EQ(count("age < -32766"), 1u);
+    EXPECT_EQ(count("country = \"DE\" AND NOT age >= -40000"), 1u);
+  }
 }
 
 TEST(SegmentIndex, ColumnsWidenForValuesPastThirtyTwoBits) {

@@ -1,0 +1,598 @@
+// Segment query evaluation over the index (graph/segment_index.h): an AND runs its predicates
+// one at a time, cheapest next, each within the profiles the earlier ones left (the scope). A
+// predicate is answered there from its value bitmaps (word-at-a-time where both sides are
+// dense, member by member otherwise) or by probing its column for each profile in scope,
+// whichever is expected to cost less. Counting never builds the last step's set.
+#include <tbb/parallel_for.h>
+
+#include <algorithm>
+#include <optional>
+
+#include "graph/segment_store.h"
+
+namespace idg::segments {
+namespace {
+
+// Rough costs of the ways to answer a predicate: reading a profile's column value (a cache
+// miss, mostly), testing one bitmap member, and one 64-bit word of a dense intersection.
+constexpr double kProbeCost = 8.0;
+constexpr double kTestCost = 1.0;
+constexpr double kWordCost = 0.5;
+constexpr double kFixedCost = 200.0;
+constexpr size_t kChunkWords = 1024;  // 65,536 ids: the unit of parallel loops over ids
+
+// A predicate bound to a field: the column values it accepts.
+struct Leaf {
+  // Calls f with the cheapest function that tells whether a column value is accepted.
+  template <class F>
+  decltype(auto) WithTest(F&& fn) const {
+    if (f->is_set()) {
+      const uint64_t m = mask;
+      const bool neg = negate;
+      return fn([m, neg](int64_t v) { return ((static_cast<uint64_t>(v) & m) != 0) != neg; });
+    }
+    if (ranges.size() == 1 && !negate) {  // null (the smallest value) is below every range
+      const int64_t lo = ranges[0].first, hi = ranges[0].second;
+      return fn([lo, hi](int64_t v) { return v >= lo && v <= hi; });
+    }
+    return fn([this](int64_t v) { return Test(v); });
+  }
+
+  const Field* f = nullptr;
+  bool negate = false;  // `!=`: values other than those in `ranges` (set fields: no bit)
+  std::vector<std::pair<int64_t, int64_t>> ranges;  // sorted, disjoint, inclusive
+  uint64_t mask = 0;                                // set fields
+
+  bool Test(int64_t v) const {
+    if (f->is_set()) return ((static_cast<uint64_t>(v) & mask) != 0) != negate;
+    if (v == kNull) return false;
+    const auto it = std::upper_bound(ranges.begin(), ranges.end(), v,
+                                     [](int64_t x, const auto& r) { return x < r.first; });
+    const bool in = it != ranges.begin() && v <= std::prev(it)->second;
+    return in != negate;
+  }
+};
+
+
+// A predicate bound to its field, with the bitmaps of the values it accepts.
+struct Pred {
+  Leaf leaf;
+  std::vector<const Bitmap*> bms;  // bitmapped fields: the accepted values (before negation)
+  uint64_t members = 0;            // their members, summed
+  // One value per profile: the values' bitmaps are disjoint and counts add up.
+  bool disjoint() const { return !leaf.f->is_set() || bms.size() <= 1; }
+  bool single() const { return bms.size() == 1 && !leaf.negate; }
+};
+
+class Evaluator {
+ public:
+  Evaluator(const SegmentIndex::Impl& ix, int64_t today)
+      : ix_(ix), today_(today), words_(WordsFor(ix.bound)) {}
+
+  IdSet Run(const QueryNode& q, const IdSet* scope) const {
+    switch (q.type) {
+      case QueryNode::Type::kPredicate: return RunPred(Prepare(Bind(q)), scope);
+      case QueryNode::Type::kNot: return Minus(scope ? *scope : ix_.live.View(), Run(q.children[0], scope));
+      case QueryNode::Type::kOr: {
+        std::vector<IdSet> parts(q.children.size());
+        tbb::parallel_for(size_t{0}, parts.size(),
+                          [&](size_t i) { parts[i] = Run(q.children[i], scope); });
+        return Union(parts);
+      }
+      case QueryNode::Type::kAnd: return RunAnd(q, scope, /*count_last=*/false).second;
+    }
+    return IdSet();
+  }
+
+  uint64_t Count(const QueryNode& q, const IdSet* scope) const {
+    switch (q.type) {
+      case QueryNode::Type::kPredicate: return CountPred(Prepare(Bind(q)), scope);
+      case QueryNode::Type::kNot:
+        return (scope ? scope->count() : ix_.live.count) - Count(q.children[0], scope);
+      case QueryNode::Type::kOr: return Run(q, scope).count();
+      case QueryNode::Type::kAnd: return RunAnd(q, scope, /*count_last=*/true).first;
+    }
+    return 0;
+  }
+
+ private:
+  // ---- binding --------------------------------------------------------------------------
+
+  Leaf Bind(const QueryNode& q) const {
+    Leaf leaf;
+    const Field& f = ix_.fields[q.field];
+    leaf.f = &f;
+    leaf.negate = q.op == CompareOp::kNe;
+    if (f.is_set()) {
+      for (const QueryValue& v : q.values) leaf.mask |= uint64_t{1} << v.number;
+      return leaf;
+    }
+    if (f.spec.type == FieldType::kString) {
+      std::vector<int64_t> hits;
+      if (q.op == CompareOp::kEq || q.op == CompareOp::kNe || q.op == CompareOp::kIn) {
+        for (const QueryValue& v : q.values) {
+          if (auto it = f.codes.find(v.text); it != f.codes.end()) hits.push_back(it->second);
+        }
+      } else {
+        const std::string_view x = q.values[0].text;
+        auto match = [&](std::string_view s) {
+          switch (q.op) {
+            case CompareOp::kLt: return s < x;
+            case CompareOp::kLe: return s <= x;
+            case CompareOp::kGt: return s > x;
+            case CompareOp::kGe: return s >= x;
+            case CompareOp::kPrefix: return s.starts_with(x);
+            default: return false;
+          }
+        };
+        for (const auto& [s, code] : f.codes) {
+          if (match(s)) hits.push_back(code);
+        }
+      }
+      std::sort(hits.begin(), hits.end());
+      hits.erase(std::unique(hits.begin(), hits.end()), hits.end());
+      for (int64_t c : hits) {
+        if (!leaf.ranges.empty() && leaf.ranges.back().second + 1 == c) {
+          leaf.ranges.back().second = c;
+        } else {
+          leaf.ranges.push_back({c, c});
+        }
+      }
+      return leaf;
+    }
+    std::vector<int64_t> vals;
+    for (const QueryValue& v : q.values) vals.push_back(v.relative ? today_ + v.number : v.number);
+    const int64_t x = vals[0];
+    switch (q.op) {
+      case CompareOp::kEq:
+      case CompareOp::kNe: leaf.ranges = {{x, x}}; break;
+      case CompareOp::kLt: if (x > kNull + 1) leaf.ranges = {{kNull + 1, x - 1}}; break;
+      case CompareOp::kLe: leaf.ranges = {{kNull + 1, x}}; break;
+      case CompareOp::kGt: if (x < kMax) leaf.ranges = {{x + 1, kMax}}; break;
+      case CompareOp::kGe: leaf.ranges = {{x, kMax}}; break;
+      case CompareOp::kIn:
+        std::sort(vals.begin(), vals.end());
+        vals.erase(std::unique(vals.begin(), vals.end()), vals.end());
+        for (int64_t v : vals) leaf.ranges.push_back({v, v});
+        break;
+      case CompareOp::kPrefix: break;
+    }
+    return leaf;
+  }
+
+  Pred Prepare(Leaf leaf) const {
+    Pred p;
+    p.leaf = std::move(leaf);
+    if (!p.leaf.f->bitmapped) return p;
+    const auto& m = p.leaf.f->bitmaps;
+    if (p.leaf.f->is_set()) {
+      for (uint64_t b = p.leaf.mask; b != 0; b &= b - 1) {
+        if (auto it = m.find(std::countr_zero(b)); it != m.end()) p.bms.push_back(&it->second);
+      }
+    } else {
+      for (const auto& [lo, hi] : p.leaf.ranges) {
+        for (auto it = m.lower_bound(lo); it != m.end() && it->first <= hi; ++it) {
+          p.bms.push_back(&it->second);
+        }
+      }
+    }
+    for (const Bitmap* b : p.bms) p.members += b->count;
+    return p;
+  }
+
+  // Accepted values of two predicates on one field, both required: the intersection.
+  static std::vector<std::pair<int64_t, int64_t>> Intersect(
+      const std::vector<std::pair<int64_t, int64_t>>& a,
+      const std::vector<std::pair<int64_t, int64_t>>& b) {
+    std::vector<std::pair<int64_t, int64_t>> out;
+    for (size_t i = 0, j = 0; i < a.size() && j < b.size();) {
+      const int64_t lo = std::max(a[i].first, b[j].first), hi = std::min(a[i].second, b[j].second);
+      if (lo <= hi) out.push_back({lo, hi});
+      a[i].second < b[j].second ? ++i : ++j;
+    }
+    return out;
+  }
+
+  const Bitmap& Base(const Leaf& leaf) const { return leaf.f->is_set() ? ix_.live : leaf.f->present; }
+
+  // ---- costs ----------------------------------------------------------------------------
+
+  // Profiles a predicate holds for, as far as bitmaps tell without work; all when unknown.
+  uint64_t Estimate(const Pred& p) const {
+    const uint64_t n = ix_.live.count;
+    if (!p.leaf.f->bitmapped) return n;
+    if (!p.leaf.negate) return std::min(n, p.members);
+    const uint64_t base = Base(p.leaf).count;
+    return base - std::min(base, p.members);
+  }
+
+  // Intersecting a scope with one value's bitmap.
+  double IntersectCost(const IdSet& scope, const Bitmap& b) const {
+    if (scope.dense() && !b.dense.empty()) return kWordCost * static_cast<double>(words_);
+    if (scope.dense()) return kTestCost * static_cast<double>(b.count);
+    if (!b.dense.empty()) return kTestCost * static_cast<double>(scope.count());
+    return kTestCost * static_cast<double>(std::min(scope.count(), b.count)) + kFixedCost;
+  }
+
+  // The cost of restricting `scope` by the predicate, and whether probing its column is the
+  // cheaper way.
+  std::pair<double, bool> Cost(const Pred& p, const IdSet& scope) const {
+    const double probe = kProbeCost * static_cast<double>(scope.count());
+    if (!p.leaf.f->bitmapped) return {probe, true};
+    double bitmaps = p.leaf.negate ? IntersectCost(scope, Base(p.leaf)) : 0;
+    for (const Bitmap* b : p.bms) bitmaps += IntersectCost(scope, *b);
+    return probe < bitmaps ? std::pair{probe, true} : std::pair{bitmaps, false};
+  }
+
+  // The cost of a predicate with no scope yet: a single value's bitmap is used as it is.
+  double FirstCost(const Pred& p) const {
+    if (!p.leaf.f->bitmapped) return kProbeCost * static_cast<double>(ix_.bound) / 4;  // a scan
+    if (p.single()) return 0;
+    double c = p.leaf.negate ? kWordCost * static_cast<double>(words_) : 0;
+    for (const Bitmap* b : p.bms) {
+      c += b->dense.empty() ? kTestCost * static_cast<double>(b->count)
+                            : kWordCost * static_cast<double>(words_);
+    }
+    return c;
+  }
+
+  // ---- set operations -------------------------------------------------------------------
+
+  // scope ∩ b.
+  IdSet Intersect(const IdSet& scope, const IdSet& b) const {
+    if (scope.dense() && b.dense()) {
+      Words out(words_, 0);
+      const size_t n = std::min({words_, scope.nwords(), b.nwords()});
+      const uint64_t c = AndWords(out.data(), scope.words(), b.words(), n);
+      return IdSet::Dense(std::move(out), c);
+    }
+    if (!scope.dense() && !b.dense()) return IdSet::Sparse(scope.sparse() & b.sparse());
+    const IdSet& walk = scope.dense() ? b : scope;  // the sparse side, tested against the other
+    const IdSet& test = scope.dense() ? scope : b;
+    std::vector<uint32_t> kept;
+    walk.ForEach(0, ix_.bound, [&](uint32_t id) {
+      if (TestBit(test.words(), test.nwords(), id)) kept.push_back(id);
+      return true;
+    });
+    return IdSet::Sparse(Roaring(kept.size(), kept.data()));
+  }
+
+  uint64_t IntersectCount(const IdSet& scope, const IdSet& b) const {
+    if (scope.dense() && b.dense()) {
+      return AndCountWords(scope.words(), b.words(), std::min(scope.nwords(), b.nwords()));
+    }
+    if (!scope.dense() && !b.dense()) return scope.sparse().and_cardinality(b.sparse());
+    const IdSet& walk = scope.dense() ? b : scope;
+    const IdSet& test = scope.dense() ? scope : b;
+    uint64_t n = 0;
+    walk.ForEach(0, ix_.bound, [&](uint32_t id) {
+      n += TestBit(test.words(), test.nwords(), id);
+      return true;
+    });
+    return n;
+  }
+
+  // a \ b, for b ⊆ a or not.
+  IdSet Minus(const IdSet& a, const IdSet& b) const {
+    if (a.dense()) {
+      Words out(a.words(), a.words() + a.nwords());
+      out.resize(words_, 0);
+      if (b.dense()) {
+        const size_t n = std::min(out.size(), b.nwords());
+        const uint64_t c = AndNotWords(out.data(), out.data(), b.words(), n);
+        return IdSet::Dense(std::move(out), c + CountWords(out.data() + n, out.size() - n));
+      }
+      b.ForEach(0, ix_.bound, [&](uint32_t id) {
+        ClearBit(out.data(), id);
+        return true;
+      });
+      const uint64_t c = CountWords(out.data(), out.size());
+      return IdSet::Dense(std::move(out), c);
+    }
+    if (!b.dense()) return IdSet::Sparse(a.sparse() - b.sparse());
+    std::vector<uint32_t> kept;
+    a.ForEach(0, ix_.bound, [&](uint32_t id) {
+      if (!TestBit(b.words(), b.nwords(), id)) kept.push_back(id);
+      return true;
+    });
+    return IdSet::Sparse(Roaring(kept.size(), kept.data()));
+  }
+
+  // The union; dense when any part is, or when the parts together are large.
+  IdSet Union(const std::vector<IdSet>& parts) const {
+    uint64_t total = 0;
+    bool dense = false;
+    for (const IdSet& p : parts) {
+      total += p.count();
+      dense |= p.dense();
+    }
+    if (parts.size() == 1) return parts[0];
+    if (!dense && total * 64 < ix_.bound) {
+      std::vector<const Roaring*> ptrs;
+      for (const IdSet& p : parts) {
+        if (p.count() != 0) ptrs.push_back(&p.sparse());
+      }
+      if (ptrs.empty()) return IdSet();
+      return IdSet::Sparse(ptrs.size() == 1 ? *ptrs[0] : Roaring::fastunion(ptrs.size(), ptrs.data()));
+    }
+    Words out(words_, 0);
+    for (const IdSet& p : parts) {
+      if (p.dense()) {
+        OrWords(out.data(), p.words(), std::min(words_, p.nwords()));
+      } else {
+        p.ForEach(0, ix_.bound, [&](uint32_t id) {
+          SetBit(out.data(), id);
+          return true;
+        });
+      }
+    }
+    const uint64_t c = CountWords(out.data(), out.size());
+    return IdSet::Dense(std::move(out), c);
+  }
+
+  // Intersections of a dense scope with several values, a group of ids at a time in
+  // parallel: the scope's words of a group stay in cache while every value's members there
+  // are tested (walking each value across the whole scope would stream it from memory once
+  // per value). Dense values go word by word.
+  static constexpr uint64_t kGroupIds = uint64_t{1} << 20;
+
+  template <class F>
+  void ForEachGroup(F&& f) const {
+    const size_t groups = static_cast<size_t>((ix_.bound + kGroupIds - 1) / kGroupIds);
+    tbb::parallel_for(size_t{0}, groups, [&](size_t g) {
+      const uint64_t lo = g * kGroupIds, hi = std::min<uint64_t>(ix_.bound, lo + kGroupIds);
+      f(g, lo, hi, static_cast<size_t>(lo / 64), std::min(words_, WordsFor(hi)));
+    });
+  }
+
+  uint64_t CountInScope(const IdSet& scope, const std::vector<const Bitmap*>& bms) const {
+    std::vector<uint64_t> counts(static_cast<size_t>((ix_.bound + kGroupIds - 1) / kGroupIds));
+    const uint64_t* sw = scope.words();
+    const size_t sn = scope.nwords();
+    ForEachGroup([&](size_t g, uint64_t lo, uint64_t hi, size_t wlo, size_t whi) {
+      uint64_t c = 0;
+      for (const Bitmap* b : bms) {
+        if (!b->dense.empty()) {
+          const size_t end = std::min({whi, sn, b->dense.size()});
+          if (end > wlo) c += AndCountWords(sw + wlo, b->dense.data() + wlo, end - wlo);
+          continue;
+        }
+        b->View().ForEach(lo, hi, [&](uint32_t id) {
+          c += TestBit(sw, sn, id);
+          return true;
+        });
+      }
+      counts[g] = c;
+    });
+    uint64_t total = 0;
+    for (uint64_t c : counts) total += c;
+    return total;
+  }
+
+  IdSet SelectInScope(const IdSet& scope, const std::vector<const Bitmap*>& bms) const {
+    Words out(words_, 0);
+    const uint64_t* sw = scope.words();
+    const size_t sn = scope.nwords();
+    ForEachGroup([&](size_t, uint64_t lo, uint64_t hi, size_t wlo, size_t whi) {
+      for (const Bitmap* b : bms) {
+        if (!b->dense.empty()) {
+          const size_t end = std::min({whi, sn, b->dense.size()});
+          for (size_t w = wlo; w < end; ++w) out[w] |= sw[w] & b->dense[w];
+          continue;
+        }
+        b->View().ForEach(lo, hi, [&](uint32_t id) {
+          if (TestBit(sw, sn, id)) SetBit(out.data(), id);
+          return true;
+        });
+      }
+    });
+    const uint64_t c = CountWords(out.data(), out.size());
+    return IdSet::Dense(std::move(out), c);
+  }
+
+  // ---- predicates -----------------------------------------------------------------------
+
+  // The profiles the bitmapped predicate accepts, before negation, within `scope` if given.
+  IdSet Accepted(const Pred& p, const IdSet* scope) const {
+    if (p.bms.empty()) return IdSet();
+    if (!scope) {
+      if (p.bms.size() == 1) return p.bms[0]->View();
+      std::vector<IdSet> views;
+      for (const Bitmap* b : p.bms) views.push_back(b->View());
+      return Union(views);
+    }
+    if (scope->dense()) return SelectInScope(*scope, p.bms);
+    std::vector<IdSet> parts(p.bms.size());
+    tbb::parallel_for(size_t{0}, parts.size(),
+                      [&](size_t i) { parts[i] = Intersect(*scope, p.bms[i]->View()); });
+    return Union(parts);
+  }
+
+  IdSet RunPred(const Pred& p, const IdSet* scope) const {
+    const Leaf& leaf = p.leaf;
+    if (!leaf.f->bitmapped) return scope ? Probe(leaf, *scope, nullptr) : Scan(leaf, nullptr);
+    if (scope && Cost(p, *scope).second) return Probe(leaf, *scope, nullptr);
+    IdSet accepted = Accepted(p, scope);
+    if (!leaf.negate) return accepted;
+    const IdSet base = scope ? Intersect(*scope, Base(leaf).View()) : Base(leaf).View();
+    return Minus(base, accepted);
+  }
+
+  uint64_t CountPred(const Pred& p, const IdSet* scope) const {
+    const Leaf& leaf = p.leaf;
+    uint64_t n = 0;
+    if (!leaf.f->bitmapped || (scope && Cost(p, *scope).second)) {
+      scope ? Probe(leaf, *scope, &n) : Scan(leaf, &n);
+      return n;
+    }
+    uint64_t accepted = 0;
+    if (!p.disjoint()) {
+      accepted = Accepted(p, scope).count();
+    } else if (!scope) {
+      accepted = p.members;
+    } else if (scope->dense()) {
+      accepted = CountInScope(*scope, p.bms);
+    } else {
+      std::vector<uint64_t> each(p.bms.size());
+      tbb::parallel_for(size_t{0}, each.size(),
+                        [&](size_t i) { each[i] = IntersectCount(*scope, p.bms[i]->View()); });
+      for (uint64_t c : each) accepted += c;
+    }
+    if (!leaf.negate) return accepted;
+    uint64_t base = Base(leaf).count;
+    if (scope) base = scope->dense() ? CountInScope(*scope, {&Base(leaf)}) : IntersectCount(*scope, Base(leaf).View());
+    return base - accepted;
+  }
+
+  // The profiles of `scope` whose column value the leaf accepts; only counted when `count`.
+  IdSet Probe(const Leaf& leaf, const IdSet& scope, uint64_t* count) const {
+    const uint64_t span = kChunkWords * 64 * 16;
+    const size_t chunks = static_cast<size_t>((ix_.bound + span - 1) / span);
+    std::vector<std::vector<uint32_t>> hits(count ? 0 : chunks);
+    std::vector<uint64_t> counts(chunks);
+    leaf.f->column.Visit([&](const auto& col, auto widen) {
+      leaf.WithTest([&](auto test) {
+        const int64_t fill = leaf.f->column.Get(col.size());
+        tbb::parallel_for(size_t{0}, chunks, [&](size_t c) {
+          // Ids in batches, their column values prefetched ahead of the tests: the reads
+          // are scattered, and this keeps several cache misses in flight.
+          uint64_t found = 0;
+          uint32_t batch[256];
+          size_t n = 0;
+          auto flush = [&] {
+            for (size_t i = 0; i < n; ++i) {
+              if (batch[i] < col.size()) __builtin_prefetch(&col[batch[i]]);
+            }
+            for (size_t i = 0; i < n; ++i) {
+              const uint32_t id = batch[i];
+              if (!test(id < col.size() ? widen(col[id]) : fill)) continue;
+              ++found;
+              if (!count) hits[c].push_back(id);
+            }
+            n = 0;
+          };
+          scope.ForEach(c * span, (c + 1) * span, [&](uint32_t id) {
+            batch[n++] = id;
+            if (n == std::size(batch)) flush();
+            return true;
+          });
+          flush();
+          counts[c] = found;
+        });
+      });
+    });
+    uint64_t total = 0;
+    for (uint64_t c : counts) total += c;
+    if (count) {
+      *count = total;
+      return IdSet();
+    }
+    std::vector<uint32_t> all;
+    all.reserve(total);
+    for (const auto& h : hits) all.insert(all.end(), h.begin(), h.end());
+    return IdSet::Sparse(Roaring(all.size(), all.data()));
+  }
+
+  // Every profile whose column value the leaf accepts (columns-only fields), as a dense set.
+  IdSet Scan(const Leaf& leaf, uint64_t* count) const {
+    Words out(count ? 0 : words_, 0);
+    std::vector<uint64_t> counts((words_ + kChunkWords - 1) / kChunkWords);
+    leaf.f->column.Visit([&](const auto& col, auto widen) {
+      leaf.WithTest([&](auto test) {
+        tbb::parallel_for(size_t{0}, counts.size(), [&](size_t c) {
+          const size_t lo = c * kChunkWords * 64, hi = std::min(col.size(), (c + 1) * kChunkWords * 64);
+          uint64_t found = 0;
+          for (size_t i = lo; i < hi; ++i) {
+            if (!test(widen(col[i]))) continue;
+            ++found;
+            if (!count) SetBit(out.data(), static_cast<uint32_t>(i));
+          }
+          counts[c] = found;
+        });
+      });
+    });
+    uint64_t total = 0;
+    for (uint64_t c : counts) total += c;
+    if (count) {
+      *count = total;
+      return IdSet();
+    }
+    return IdSet::Dense(std::move(out), total);
+  }
+
+  // ---- AND ------------------------------------------------------------------------------
+
+  // Runs the AND's children cheapest first, each within what the earlier ones left; with
+  // `count_last`, the last one is only counted. Returns the count and (unless counting) the set.
+  std::pair<uint64_t, IdSet> RunAnd(const QueryNode& q, const IdSet* scope, bool count_last) const {
+    struct Child {
+      const QueryNode* node;
+      std::optional<Pred> pred;  // predicates; other nodes are evaluated whole
+      uint64_t estimate;
+    };
+    const uint64_t n = ix_.live.count;
+    std::vector<Child> todo;
+    for (const QueryNode& c : q.children) {
+      if (c.type != QueryNode::Type::kPredicate) {
+        todo.push_back({&c, std::nullopt, n});
+        continue;
+      }
+      Leaf leaf = Bind(c);
+      // Two bounds on one field (age >= 30 AND age <= 45) are one range.
+      const auto same = std::find_if(todo.begin(), todo.end(), [&](const Child& t) {
+        return t.pred && t.pred->leaf.f == leaf.f && !leaf.f->is_set() && !leaf.negate &&
+               !t.pred->leaf.negate;
+      });
+      if (same != todo.end()) {
+        leaf.ranges = Intersect(same->pred->leaf.ranges, leaf.ranges);
+        same->pred = Prepare(std::move(leaf));
+        same->estimate = Estimate(*same->pred);
+        continue;
+      }
+      Pred p = Prepare(std::move(leaf));
+      const uint64_t est = Estimate(p);
+      todo.push_back({&c, std::move(p), est});
+    }
+    IdSet cur;
+    while (!todo.empty()) {
+      // The cheapest next step; one that narrows more wins a tie.
+      size_t best = 0;
+      double best_cost = 0;
+      for (size_t i = 0; i < todo.size(); ++i) {
+        const Child& t = todo[i];
+        double cost = static_cast<double>(n);
+        if (t.pred) cost = scope ? Cost(*t.pred, *scope).first : FirstCost(*t.pred);
+        if (i == 0 || cost < best_cost || (cost == best_cost && t.estimate < todo[best].estimate)) {
+          best = i;
+          best_cost = cost;
+        }
+      }
+      const Child ch = std::move(todo[best]);
+      todo.erase(todo.begin() + static_cast<ptrdiff_t>(best));
+      if (todo.empty() && count_last) {
+        return {ch.pred ? CountPred(*ch.pred, scope) : Count(*ch.node, scope), IdSet()};
+      }
+      IdSet next = ch.pred ? RunPred(*ch.pred, scope) : Run(*ch.node, scope);
+      cur = std::move(next);
+      scope = &cur;
+      if (cur.count() == 0) return {0, IdSet()};
+    }
+    return {cur.count(), std::move(cur)};
+  }
+
+  const SegmentIndex::Impl& ix_;
+  int64_t today_;
+  size_t words_;  // of a dense set over every id
+};
+
+}  // namespace
+
+uint64_t CountQuery(const SegmentIndex::Impl& ix, const QueryNode& q, int64_t today) {
+  return Evaluator(ix, today).Count(q, nullptr);
+}
+
+IdSet EvalQuery(const SegmentIndex::Impl& ix, const QueryNode& q, int64_t today) {
+  return Evaluator(ix, today).Run(q, nullptr);
+}
+
+}  // namespace idg::segments

@@ -1,0 +1,251 @@
+// The segment index's storage, shared by segment_index.cpp (updates) and segment_eval.cpp
+// (queries). Private to graph/segment_*.cpp.
+#pragma once
+
+#include <roaring/roaring.hh>
+
+#include <algorithm>
+#include <cstdint>
+#include <limits>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <unordered_map>
+#include <vector>
+
+#include "graph/segment_bits.h"
+#include "graph/segment_index.h"
+#include "graph/segment_query.h"
+
+namespace idg::segments {
+
+constexpr int64_t kNull = std::numeric_limits<int64_t>::min();
+constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
+
+struct Hash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
+};
+
+// One value per ProfileId, stored 16 bits wide while every value fits (dates from 1900 to
+// 2059, small integers and codes, masks of up to 15 bits), then 32, then 64: scans and probes
+// read less memory.
+class Column {
+ public:
+  explicit Column(int64_t fill) : fill_(fill) {}
+  // Calls f(values, widen) with the column's array and the function that reads one value.
+  template <class F>
+  decltype(auto) Visit(F&& f) const {
+    if (width_ == 16) return f(h_, [](int16_t v) { return Widen(v); });
+    if (width_ == 32) return f(n_, [](int32_t v) { return Widen(v); });
+    return f(w_, [](int64_t v) { return v; });
+  }
+  size_t size() const { return Visit([](const auto& v, auto) { return v.size(); }); }
+  int64_t Get(size_t i) const {
+    return Visit([&](const auto& v, auto widen) { return i < v.size() ? widen(v[i]) : fill_; });
+  }
+  void Set(size_t i, int64_t v) {
+    while (!Fits(v)) Grow();
+    if (i >= size()) {
+      const size_t n = std::max(i + 1, size() * 3 / 2);
+      Mutate([&](auto& vec) { vec.resize(n, Narrow<typename std::decay_t<decltype(vec)>::value_type>(fill_)); });
+    }
+    Mutate([&](auto& vec) { vec[i] = Narrow<typename std::decay_t<decltype(vec)>::value_type>(v); });
+  }
+  size_t bytes() const {
+    return h_.capacity() * sizeof(int16_t) + n_.capacity() * sizeof(int32_t) +
+           w_.capacity() * sizeof(int64_t);
+  }
+
+ private:
+  template <class T>
+  static T Narrow(int64_t v) {
+    return v == kNull ? std::numeric_limits<T>::min() : static_cast<T>(v);
+  }
+  template <class T>
+  static int64_t Widen(T v) {
+    return v == std::numeric_limits<T>::min() ? kNull : static_cast<int64_t>(v);
+  }
+  bool Fits(int64_t v) const {
+    if (v == kNull || width_ == 64) return true;
+    const int64_t lo = width_ == 16 ? std::numeric_limits<int16_t>::min() : std::numeric_limits<int32_t>::min();
+    const int64_t hi = width_ == 16 ? std::numeric_limits<int16_t>::max() : std::numeric_limits<int32_t>::max();
+    return v > lo && v <= hi;
+  }
+  template <class F>
+  void Mutate(F&& f) {
+    if (width_ == 16) return f(h_);
+    if (width_ == 32) return f(n_);
+    f(w_);
+  }
+  // The next width, keeping every value.
+  void Grow() {
+    if (width_ == 16) {
+      n_.resize(h_.size());
+      for (size_t j = 0; j < h_.size(); ++j) n_[j] = Narrow<int32_t>(Widen(h_[j]));
+      h_ = {};
+      width_ = 32;
+    } else {
+      w_.resize(n_.size());
+      for (size_t j = 0; j < n_.size(); ++j) w_[j] = Widen(n_[j]);
+      n_ = {};
+      width_ = 64;
+    }
+  }
+
+  int64_t fill_;
+  int width_ = 16;
+  std::vector<int16_t> h_;
+  std::vector<int32_t> n_;
+  std::vector<int64_t> w_;
+};
+
+// The profiles holding one value. A value held by many profiles (see Impl::Reshape) also
+// keeps one bit per id, for word-at-a-time intersections.
+struct Bitmap {
+  Roaring bits;
+  uint64_t count = 0;
+  Words dense;  // empty unless dense
+
+  void Add(uint32_t id) {
+    if (!bits.addChecked(id)) return;
+    ++count;
+    if (dense.empty()) return;
+    if ((id >> 6) >= dense.size()) dense.resize(std::max<size_t>((id >> 6) + 1, dense.size() * 3 / 2));
+    SetBit(dense.data(), id);
+  }
+  void Remove(uint32_t id) {
+    if (!bits.removeChecked(id)) return;
+    --count;
+    if (!dense.empty()) ClearBit(dense.data(), id);
+  }
+  IdSet View() const { return dense.empty() ? IdSet::Borrow(bits, count) : IdSet::Borrow(dense, count); }
+  // Keeps the dense copy while count * divisor >= universe (ids), drops it below a quarter.
+  void Reshape(uint64_t universe, uint64_t divisor) {
+    if (dense.empty() && count * divisor >= universe && divisor != 0) {
+      dense.assign(WordsFor(universe), 0);
+      IdSet::Borrow(bits, count).ForEach(0, universe, [&](uint32_t id) {
+        SetBit(dense.data(), id);
+        return true;
+      });
+    } else if (!dense.empty() && count * divisor * 4 < universe) {
+      dense = Words();
+    }
+  }
+  size_t bytes() const { return bits.getSizeInBytes(false) + dense.capacity() * 8 + 64; }
+};
+
+// One field of every profile: a column, and bitmaps while the field has few values. Set
+// fields (source, has) hold a bit mask in the column and one bitmap per bit, always.
+struct Field {
+  explicit Field(FieldSpec s) : spec(std::move(s)), column(is_set() ? 0 : kNull) {}
+  FieldSpec spec;
+  Column column;  // per ProfileId; kNull: absent (set fields: 0)
+  // Strings: a dictionary of the values some profile holds now.
+  std::unordered_map<std::string, int64_t, Hash, std::equal_to<>> codes;
+  std::vector<std::string_view> dict;  // code -> value (a key of `codes`); empty when free
+  std::vector<uint32_t> refs;          // code -> profiles holding it
+  std::vector<int64_t> free_codes;
+  bool bitmapped = true;
+  std::map<int64_t, Bitmap> bitmaps;  // value, string code or set bit -> profiles
+  Bitmap present;                     // profiles with a value (bitmapped, not set fields)
+
+  bool is_set() const { return spec.type == FieldType::kSet; }
+
+  int64_t Code(std::string_view v) {
+    if (auto it = codes.find(v); it != codes.end()) return it->second;
+    int64_t c;
+    if (!free_codes.empty()) {
+      c = free_codes.back();
+      free_codes.pop_back();
+    } else {
+      c = static_cast<int64_t>(dict.size());
+      dict.emplace_back();
+      refs.push_back(0);
+    }
+    const auto it = codes.emplace(std::string(v), c).first;
+    dict[c] = it->first;
+    return c;
+  }
+
+  void Set(uint32_t id, int64_t v, uint32_t max_bitmaps) {
+    column.Set(id, v);
+    if (is_set()) {
+      for (uint64_t m = static_cast<uint64_t>(v); m != 0; m &= m - 1) {
+        bitmaps[std::countr_zero(m)].Add(id);
+      }
+      return;
+    }
+    if (v == kNull) return;
+    if (spec.type == FieldType::kString) ++refs[v];
+    if (!bitmapped) return;
+    bitmaps[v].Add(id);
+    present.Add(id);
+    if (bitmaps.size() > max_bitmaps) {  // too many values: columns only from now on
+      bitmapped = false;
+      bitmaps.clear();
+      present = Bitmap();
+    }
+  }
+
+  void Unset(uint32_t id) {
+    const int64_t v = column.Get(id);
+    if (is_set()) {
+      column.Set(id, 0);
+      for (uint64_t m = static_cast<uint64_t>(v); m != 0; m &= m - 1) {
+        bitmaps.find(std::countr_zero(m))->second.Remove(id);
+      }
+      return;
+    }
+    if (v == kNull) return;
+    column.Set(id, kNull);
+    if (bitmapped) {
+      const auto it = bitmaps.find(v);
+      it->second.Remove(id);
+      if (it->second.count == 0) bitmaps.erase(it);
+      present.Remove(id);
+    }
+    if (spec.type == FieldType::kString && --refs[v] == 0) {  // no profile holds it: forget it
+      codes.erase(codes.find(dict[v]));
+      dict[v] = {};
+      free_codes.push_back(v);
+    }
+  }
+};
+
+}  // namespace idg::segments
+
+namespace idg {
+
+using segments::Bitmap;
+using segments::Field;
+
+struct SegmentIndex::Impl {
+  uint32_t max_bitmaps;
+  uint64_t dense_divisor;
+  std::vector<Field> fields;
+  Bitmap live;
+  uint64_t bound = 0;  // every id held is below it
+
+  // Gives dense copies to the values held by at least 1/dense_divisor of the ids, drops them
+  // from those under a quarter of that.
+  void Reshape() {
+    live.Reshape(bound, dense_divisor);
+    for (Field& f : fields) {
+      f.present.Reshape(bound, dense_divisor);
+      for (auto& [v, b] : f.bitmaps) b.Reshape(bound, dense_divisor);
+    }
+  }
+
+  int64_t ValueOf(size_t f, const SegmentRow& row);
+};
+
+namespace segments {
+// Query evaluation (segment_eval.cpp), under the index's read lock.
+uint64_t CountQuery(const SegmentIndex::Impl& ix, const QueryNode& q, int64_t today);
+IdSet EvalQuery(const SegmentIndex::Impl& ix, const QueryNode& q, int64_t today);
+}  // namespace segments
+
+}  // namespace idg
