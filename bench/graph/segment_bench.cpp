@@ -64,7 +64,8 @@ struct BenchQuery {
   const char* sql;   // the same count over the column files (DATE '2026-11-23' is kToday)
 };
 
-// 1, 3 and 6 predicates; bitmaps (country, has, source), ranges (age, last_seen) and a field
+// 1, 3 and 6 predicates; bitmaps (country, has, source), ranges (age, last_seen: many values
+// each, so answered member by member or by probing columns) and a field
 // with too many values for bitmaps (birth_date: about 26,000 days), answered by scans.
 const BenchQuery kQueries[] = {
     {"q1_country", R"(country = "DE")", "SELECT count(*) FROM profiles WHERE country = 'DE'"},
@@ -73,6 +74,8 @@ const BenchQuery kQueries[] = {
     {"q3_country_email_recent", R"(country = "DE" AND has(email) AND last_seen > now - 30d)",
      "SELECT count(*) FROM profiles WHERE country = 'DE' AND has_email AND "
      "last_seen > DATE '2026-11-23' - 30"},
+    {"q3_country_email_pos", R"(country = "DE" AND has(email) AND source = "pos")",
+     "SELECT count(*) FROM profiles WHERE country = 'DE' AND has_email AND from_pos"},
     {"q3_age_pos", R"(age >= 30 AND age <= 45 AND source = "pos")",
      "SELECT count(*) FROM profiles WHERE age >= 30 AND age <= 45 AND from_pos"},
     {"q6_mixed",
