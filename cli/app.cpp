@@ -65,7 +65,7 @@ int Main(int argc, char** argv) {
   model_cmd->require_subcommand(1);
 
   ServeCommand serve;
-  auto* serve_cmd = app.add_subcommand("serve", "load sources (or start empty) and serve them over RPC until SIGTERM");
+  auto* serve_cmd = app.add_subcommand("serve", "load sources (or start empty) and serve them over RPC until SIGTERM; SIGHUP reloads the config's tokens and max_batch");
   serve_cmd->add_option("-c,--config", serve.config, "TOML config; its [server] section sets the address, limits and tokens")->required()->check(CLI::ExistingFile);
   serve_cmd->add_option("-i,--input", serve.inputs, "override a source's path: SOURCE=PATH");
   serve_cmd->add_flag("--empty", serve.empty, "start with no records instead of loading the sources");

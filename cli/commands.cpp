@@ -173,13 +173,18 @@ int RunModelShow(const GlobalOptions&, const ModelShowCommand& c) {
 
 int RunServe(const GlobalOptions& g, const ServeCommand& c) {
   // Before any thread exists (TBB workers of the load included): only WaitForStopSignal may
-  // take SIGINT and SIGTERM.
+  // take SIGINT, SIGTERM and SIGHUP.
   rpc::BlockStopSignals();
   std::optional<ExitOnSignalWhileLoading> loading(std::in_place);
+  // The command line's overrides, applied again to each reload's reading of the file.
+  auto adjust = [inputs = c.inputs, listen = c.listen, threads = c.threads](Config& config) {
+    ApplyInputs(config, inputs);
+    if (!listen.empty()) config.server.listen = listen;
+    if (threads > 0) config.server.threads = threads;
+  };
   Config config = LoadConfig(c.config);
-  ApplyInputs(config, c.inputs);
-  if (!c.listen.empty()) config.server.listen = c.listen;
-  if (c.threads > 0) config.server.threads = c.threads;
+  adjust(config);
+  rpc::ConfigFile file{c.config, config, adjust};
   ServerConfig server = config.server;
   if (server.tokens.empty()) {
     std::fprintf(stderr, "idgraph: warning: the config lists no [server] tokens; nobody can "
@@ -205,12 +210,12 @@ int RunServe(const GlobalOptions& g, const ServeCommand& c) {
     graph = MakeLiveGraph(std::move(resolved));
   }
   loading.reset();  // signals now wait for WaitForStopSignal
-  rpc::Server srv(*graph, server);
+  rpc::Server srv(*graph, server, std::move(file));
   const GraphStats stats = graph->Stats(0);
   std::printf("listening on %s (%zu threads): %s records in %s profiles\n", srv.address().c_str(),
               srv.threads(), Thousands(stats.records).c_str(), Thousands(stats.profiles).c_str());
   std::fflush(stdout);
-  const int signal = rpc::WaitForStopSignal();
+  const int signal = rpc::WaitForStopSignal([&srv] { rpc::ReloadAndReport(srv); });
   srv.Stop();
   std::printf("stopped (%s)\n", signal == SIGINT ? "SIGINT" : "SIGTERM");
   return 0;

@@ -77,7 +77,8 @@ int RunTrain(const GlobalOptions& g, const TrainCommand& c);
 int RunModelShow(const GlobalOptions& g, const ModelShowCommand& c);
 // Serves until SIGINT or SIGTERM. Loads the config's sources with the bulk resolve job (which
 // trains a model when matching is configured and -m is not given), or with --empty starts
-// with no records (then fuzzy matching needs -m).
+// with no records (then fuzzy matching needs -m). SIGHUP re-reads the config file's [server]
+// tokens and max_batch (rpc::ReloadAndReport) and serves on.
 int RunServe(const GlobalOptions& g, const ServeCommand& c);
 
 }  // namespace idg::cli

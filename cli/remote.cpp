@@ -77,11 +77,16 @@ RemoteCommands::RemoteCommands(CLI::App& app) {
   stats_->add_option("--largest", largest_, "how many of the largest profiles")
       ->check(CLI::Range(0u, 1000u))
       ->capture_default_str();
+
+  reload_ = AddRemoteCommand(app, "reload",
+                             "have the server re-read its config file: [server] tokens and "
+                             "max_batch (server, admin token)",
+                             reload_c_);
 }
 
 bool RemoteCommands::Chosen() const {
   return lookup_->parsed() || profile_->parsed() || ingest_->parsed() || explain_->parsed() ||
-         erase_->parsed() || stats_->parsed();
+         erase_->parsed() || stats_->parsed() || reload_->parsed();
 }
 
 int RemoteCommands::Run() {
@@ -91,6 +96,7 @@ int RemoteCommands::Run() {
   if (explain_->parsed()) return RunExplain();
   if (erase_->parsed()) return RunErase();
   if (stats_->parsed()) return RunStats();
+  if (reload_->parsed()) return RunReload();
   return 2;
 }
 
@@ -204,6 +210,21 @@ int RemoteCommands::RunStats() {
   rpc::Client client(stats_c_.server, stats_c_.token);
   const GraphStats s = client.Stats(largest_);
   Print(stats_c_.json ? StatsJson(s) + "\n" : StatsText(s));
+  return 0;
+}
+
+int RemoteCommands::RunReload() {
+  rpc::Client client(reload_c_.server, reload_c_.token);
+  const std::vector<std::string> applied = client.ReloadConfig();
+  if (reload_c_.json) {
+    std::string names;
+    for (const std::string& a : applied) names += (names.empty() ? "" : ",") + JsonQuote(a);
+    PrintLine("{\"applied\":[" + names + "]}");
+  } else if (applied.empty()) {
+    Print("nothing changed\n");
+  } else {
+    for (const std::string& a : applied) PrintLine(a);
+  }
   return 0;
 }
 

@@ -73,7 +73,7 @@ struct Client::Impl {
   capnp::EzRpcClient ez;  // first: outlives the capabilities below
   wire::Reader::Client reader = nullptr;
   std::optional<wire::Writer::Client> writer;  // empty: the role does not write
-  std::optional<wire::Admin::Client> admin;    // empty: the role does not erase
+  std::optional<wire::Admin::Client> admin;    // empty: the role is not admin
   Role role = Role::kReader;
 };
 
@@ -211,6 +211,15 @@ EraseResult Client::EraseIdentifier(const std::string& kind, const std::string& 
   key.setKind(Text(kind));
   key.setValue(Text(value));
   return FromWire(impl_->Send(request).getResult());
+}
+
+std::vector<std::string> Client::ReloadConfig() {
+  if (!impl_->admin) impl_->Refuse("reload the config");
+  auto request = impl_->admin->reloadConfigRequest();
+  auto response = impl_->Send(request);
+  std::vector<std::string> applied;
+  for (auto name : response.getApplied()) applied.emplace_back(name.begin(), name.size());
+  return applied;
 }
 
 const char* RoleName(Role role) {

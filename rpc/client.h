@@ -72,6 +72,11 @@ class Client {
   // --- admin ---
   EraseResult EraseProfile(ProfileId id);
   EraseResult EraseIdentifier(const std::string& kind, const std::string& value);
+  // Has the server re-read its config file (Admin.reloadConfig): returns the settings it
+  // applied ("server.tokens", "server.max_batch"), empty when nothing changed; throws
+  // idg::Error, nothing applied, when anything else changed (a restart's business), the file
+  // does not parse, or the server has no file. This client's own session goes on either way.
+  std::vector<std::string> ReloadConfig();
 
  private:
   struct Impl;

@@ -27,7 +27,7 @@ interface Idgraph {
 enum Role {
   reader @0;  # reads only
   writer @1;  # reads, ingest and segment definitions
-  admin @2;   # reads, writes and erasure
+  admin @2;   # reads, writes, erasure and config reload
 }
 
 struct Session {
@@ -239,7 +239,7 @@ struct Split {
   parts @1 :List(UInt64);   # the profiles that now hold its records, ascending
 }
 
-# ---- erasure ------------------------------------------------------------------------------
+# ---- erasure and administration -----------------------------------------------------------
 
 interface Admin {
   eraseProfile @0 (id :UInt64) -> (result :EraseResult);
@@ -248,6 +248,20 @@ interface Admin {
 
   eraseIdentifier @1 (key :IdentifierKey) -> (result :EraseResult);
   # Erases every profile holding the identifier. Fails for an unknown kind or an empty value.
+
+  reloadConfig @2 () -> (applied :List(Text));
+  # Reads the config file the server was started with (`idgraph serve -c FILE`) again and
+  # applies what may change while it serves: [server] tokens (logins from now on use the new
+  # list; sessions already logged in keep their capabilities until they disconnect, even when
+  # their token was removed) and [server] max_batch (calls from now on).
+  #   applied: the settings that changed, of "server.tokens" and "server.max_batch"; empty
+  #            when nothing did
+  # Fails, applying nothing: when anything else differs (engine, kinds, attributes, sources,
+  # matching, segments, server.listen, server.threads, server.max_message_bytes), with a
+  # message naming what differs and saying that it takes a restart; when the file does not
+  # read or parse, with the loader's message (file, line, key); and with "no config file to
+  # reload" for a server started without one (a library user's Config in memory). SIGHUP to
+  # `idgraph serve` does the same.
 }
 
 struct EraseResult {

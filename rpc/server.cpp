@@ -90,11 +90,15 @@ struct Server::Impl {
     kj::Own<kj::CrossThreadPromiseFulfiller<void>> stop;
   };
 
-  Impl(LiveGraph& g, ServerConfig c) : config(std::move(c)), context{g, config, writes, segments} {}
+  Impl(LiveGraph& g, ServerConfig c, std::optional<ConfigFile> file)
+      : config(std::move(c)),
+        settings(config, std::move(file)),
+        context{g, settings, writes, segments} {}
 
   void RunLoop(Loop& loop, Fd fd, std::promise<void> ready);
 
-  ServerConfig config;
+  ServerConfig config;  // as started; `settings` holds what a reload changed
+  LiveSettings settings;
   detail::WriteQueue writes;  // declared before the loops: outlives every job they submit
   detail::SegmentRegistry segments;
   detail::ServiceContext context;
@@ -133,8 +137,8 @@ void Server::Impl::RunLoop(Loop& loop, Fd fd, std::promise<void> ready) {
   }
 }
 
-Server::Server(LiveGraph& graph, ServerConfig config)
-    : impl_(std::make_unique<Impl>(graph, std::move(config))) {
+Server::Server(LiveGraph& graph, ServerConfig config, std::optional<ConfigFile> file)
+    : impl_(std::make_unique<Impl>(graph, std::move(config), std::move(file))) {
   Impl& s = *impl_;
   size_t threads = s.config.threads;
   if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
@@ -173,6 +177,8 @@ const std::string& Server::address() const { return impl_->address; }
 
 size_t Server::threads() const { return impl_->loops.size(); }
 
+std::vector<std::string> Server::ReloadConfig() { return impl_->settings.Reload(); }
+
 void Server::Stop() {
   Impl& s = *impl_;
   if (s.stopped) return;
@@ -189,30 +195,52 @@ void Server::Stop() {
   s.writes.Drain();
 }
 
-void BlockStopSignals() {
+namespace {
+
+sigset_t ServerSignals() {
   sigset_t set;
   sigemptyset(&set);
   sigaddset(&set, SIGINT);
   sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGHUP);
+  return set;
+}
+
+}  // namespace
+
+void BlockStopSignals() {
+  const sigset_t set = ServerSignals();
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
 }
 
-int WaitForStopSignal() {
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, SIGINT);
-  sigaddset(&set, SIGTERM);
-  int signal = 0;
-  while (sigwait(&set, &signal) != 0) {
+int WaitForStopSignal(const std::function<void()>& on_hangup) {
+  const sigset_t set = ServerSignals();
+  for (;;) {
+    int signal = 0;
+    if (sigwait(&set, &signal) != 0) continue;
+    if (signal != SIGHUP) return signal;
+    if (on_hangup) on_hangup();
   }
-  return signal;
+}
+
+void ReloadAndReport(Server& server) {
+  std::string line;
+  try {
+    line = ReloadedLine(server.ReloadConfig());
+  } catch (const std::exception& e) {
+    line = std::string("config not reloaded: ") + e.what();
+  }
+  std::fprintf(stderr, "idgraph: %s\n", line.c_str());
+  std::fflush(stderr);
 }
 
 int RunServer(LiveGraph& graph, const ServeOptions& options) {
   BlockStopSignals();
-  Server server(graph, options.server);
+  Server server(graph, options.server, options.file);
   if (options.on_listening) options.on_listening(server.address());
-  const int signal = WaitForStopSignal();
+  const int signal = WaitForStopSignal([&] {
+    if (options.file) ReloadAndReport(server);
+  });
   server.Stop();
   return signal;
 }

@@ -2,8 +2,9 @@
 // the segment index's read lock and may fan out on TBB). Writes are turned into plain C++
 // values on that thread, run on the WriteQueue's TBB workers, and come back through a
 // cross-thread fulfiller. Defining a segment changes the registry, not the graph: it runs on
-// the loop thread too, under the registry's mutex. Every failure leaves as an RPC exception
-// whose reason is the message alone; the connection and the server go on.
+// the loop thread too, under the registry's mutex, and so does a config reload (LiveSettings).
+// Every failure leaves as an RPC exception whose reason is the message alone; the connection
+// and the server go on.
 #include "rpc/service.h"
 
 #include <kj/async.h>
@@ -127,14 +128,16 @@ class Door {
     }
   }
   void Batch(size_t n, const char* what) const {
-    if (n <= c_.config.max_batch) return;
+    const uint32_t max_batch = c_.settings.max_batch();
+    if (n <= max_batch) return;
     Fail(std::to_string(n) + " " + what + " in one call; the server takes at most " +
-         std::to_string(c_.config.max_batch));
+         std::to_string(max_batch));
   }
   void PageLimit(uint32_t limit) const {
-    if (limit >= 1 && limit <= c_.config.max_batch) return;
+    const uint32_t max_batch = c_.settings.max_batch();
+    if (limit >= 1 && limit <= max_batch) return;
     Fail("segment members: limit " + std::to_string(limit) + "; give 1 to " +
-         std::to_string(c_.config.max_batch) + " (the server's max_batch)");
+         std::to_string(max_batch) + " (the server's max_batch)");
   }
 
  private:
@@ -345,6 +348,16 @@ class AdminImpl final : public wire::Admin::Server {
     });
   }
 
+  // On the loop thread: the file is small, and a reload runs one at a time.
+  kj::Promise<void> reloadConfig(ReloadConfigContext context) override {
+    return AtTheDoor([&] {
+      const std::vector<std::string> applied = c_.settings.Reload();
+      auto out = context.getResults().initApplied(applied.size());
+      for (size_t i = 0; i < applied.size(); ++i) out.set(i, Text(applied[i]));
+      return kj::READY_NOW;
+    });
+  }
+
  private:
   const ServiceContext& c_;
   Door door_;
@@ -358,7 +371,8 @@ class IdgraphImpl final : public wire::Idgraph::Server {
     return AtTheDoor([&] {
       const std::string_view token = View(context.getParams().getToken());
       std::optional<Role> role;
-      for (const TokenConfig& t : c_.config.tokens) {
+      const std::shared_ptr<const std::vector<TokenConfig>> tokens = c_.settings.tokens();
+      for (const TokenConfig& t : *tokens) {
         if (SameToken(t.token, token)) role = t.role;
       }
       if (!role) Fail("unknown token");

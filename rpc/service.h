@@ -7,18 +7,19 @@
 
 #include <chrono>
 
-#include "base/config.h"
 #include "graph/live_graph.h"
+#include "rpc/config_reload.h"
 #include "rpc/segment_registry.h"
 #include "rpc/write_queue.h"
 
 namespace idg::rpc::detail {
 
 // What every capability of a server shares. Read-only after the server starts; `graph`,
-// `writes` and `segments` are thread-safe, so one context serves every event-loop thread.
+// `settings`, `writes` and `segments` are thread-safe, so one context serves every event-loop
+// thread.
 struct ServiceContext {
   LiveGraph& graph;
-  const ServerConfig& config;  // tokens and limits
+  LiveSettings& settings;  // tokens and max_batch, replaced by Admin.reloadConfig
   WriteQueue& writes;
   SegmentRegistry& segments;  // named segments
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();

@@ -1,5 +1,6 @@
 // `idgraph serve` and the client subcommands as a user runs them: the binary in its own
-// process on a free loopback port, the subcommands through a shell, SIGTERM to stop it.
+// process on a free loopback port, the subcommands through a shell, SIGHUP to reload its
+// config, SIGTERM to stop it.
 #include <gtest/gtest.h>
 #include <poll.h>
 #include <signal.h>
@@ -8,6 +9,7 @@
 
 #include <array>
 #include <cstdio>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -33,7 +35,8 @@ std::string Config(const std::string& dir) {
          "tokens = [{ token = \"r\", role = \"reader\" }, { token = \"a\", role = \"admin\" }]\n";
 }
 
-// `idgraph serve ARGS` in a child process, its stdout read up to the address it listens on.
+// `idgraph serve ARGS` in a child process, its stdout and stderr read up to the address it
+// listens on.
 class Served {
  public:
   explicit Served(const std::vector<std::string>& args) {
@@ -44,6 +47,7 @@ class Served {
     pid_ = ::fork();
     if (pid_ == 0) {
       ::dup2(fds[1], 1);
+      ::dup2(fds[1], 2);
       ::close(fds[0]);
       ::close(fds[1]);
       std::vector<char*> argv;
@@ -83,6 +87,22 @@ class Served {
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   }
   const std::string& output() const { return output_; }
+
+  void Signal(int signal) const { ::kill(pid_, signal); }
+  // Reads on until the output holds a whole line starting with `prefix` after `from` (an
+  // offset into output()) and returns it without its newline; "" when the child ends or is
+  // silent for 30 s first.
+  std::string WaitForLine(const std::string& prefix, size_t from) {
+    size_t at;
+    while ((at = output_.find(prefix, from)) == std::string::npos) {
+      if (!ReadSome(30000)) return "";
+    }
+    size_t end;
+    while ((end = output_.find('\n', at)) == std::string::npos) {
+      if (!ReadSome(30000)) return "";
+    }
+    return output_.substr(at, end - at);
+  }
 
  private:
   // Appends what the child wrote; false at its end or after `ms` without output.
@@ -300,6 +320,77 @@ TEST(Serve, UsageAndConnectionErrors) {
   EXPECT_TRUE(Contains(wrong.output, "unknown token"));
   EXPECT_EQ(Idgraph("explain crm:c1 c2 --server " + served.address() + " --token r").code, 2);
   EXPECT_EQ(served.Stop(SIGTERM), 0);
+}
+
+// Replaces the file whole (a new file renamed over it), as an editor does.
+void Rewrite(const std::string& path, const std::string& text) {
+  const std::string tmp = path + ".new";
+  std::FILE* f = std::fopen(tmp.c_str(), "wb");
+  ASSERT_NE(f, nullptr);
+  std::fwrite(text.data(), 1, text.size(), f);
+  std::fclose(f);
+  std::filesystem::rename(tmp, path);
+}
+
+TEST(Serve, ReloadSubcommandAndSighup) {
+  TempDir dir;
+  const std::string toml = Config(dir.str());
+  const std::string tokens = "{ token = \"r\", role = \"reader\" }";
+  const std::string config = dir.Write("idgraph.toml", toml);
+  Served served({"-c", config, "--empty"});
+  ASSERT_FALSE(served.address().empty()) << served.output();
+  const std::string srv = " --server " + served.address();
+
+  Ran refused = Idgraph("reload" + srv + " --token r");
+  EXPECT_EQ(refused.code, 1);
+  EXPECT_TRUE(Contains(refused.output, "permission denied"));
+  Ran same = Idgraph("reload" + srv + " --token a");
+  EXPECT_EQ(same.code, 0) << same.output;
+  EXPECT_EQ(same.output, "nothing changed\n");
+
+  // The reader's token becomes r2: new logins need it, the old one is gone.
+  std::string next = toml;
+  next.replace(next.find(tokens), tokens.size(), "{ token = \"r2\", role = \"reader\" }");
+  Rewrite(config, next);
+  Ran applied = Idgraph("reload --json" + srv + " --token a");
+  EXPECT_EQ(applied.code, 0) << applied.output;
+  EXPECT_EQ(applied.output, "{\"applied\":[\"server.tokens\"]}\n");
+  EXPECT_EQ(Idgraph("stats" + srv + " --token r2").code, 0);
+  EXPECT_TRUE(Contains(Idgraph("stats" + srv + " --token r").output, "unknown token"));
+
+  // A change to a kind takes a restart: refused, and nothing applied.
+  const std::string phone = "[kinds.phone]\n";
+  std::string kinds = toml;
+  kinds.insert(kinds.find(phone) + phone.size(), "unique = true\n");
+  Rewrite(config, kinds);
+  Ran restart = Idgraph("reload" + srv + " --token a");
+  EXPECT_EQ(restart.code, 1);
+  EXPECT_TRUE(Contains(restart.output, "idgraph: error: " + config + ": kinds changed"))
+      << restart.output;
+  EXPECT_TRUE(Contains(restart.output, "restart")) << restart.output;
+  EXPECT_EQ(Idgraph("stats" + srv + " --token r2").code, 0);
+
+  // SIGHUP: the same reload, reported on stderr, and the server serves on.
+  next = toml;
+  next.replace(next.find(tokens), tokens.size(), "{ token = \"r3\", role = \"reader\" }");
+  next.replace(next.find("threads = 1\n"), 12, "threads = 1\nmax_batch = 7\n");
+  Rewrite(config, next);
+  served.Signal(SIGHUP);
+  EXPECT_EQ(served.WaitForLine("idgraph: config ", served.output().size()),
+            "idgraph: config reloaded: server.max_batch, server.tokens")
+      << served.output();
+  EXPECT_EQ(Idgraph("stats" + srv + " --token r3").code, 0);
+  EXPECT_EQ(Idgraph("reload" + srv + " --token a").output, "nothing changed\n");
+
+  Rewrite(config, next + "[server.oops]\n");
+  served.Signal(SIGHUP);
+  const std::string broken = served.WaitForLine("idgraph: config ", served.output().size());
+  EXPECT_TRUE(Contains(broken, "idgraph: config not reloaded: " + config + ":")) << broken;
+  EXPECT_TRUE(Contains(broken, "server.oops: unknown key")) << broken;
+  EXPECT_EQ(Idgraph("stats" + srv + " --token r3").code, 0);
+
+  EXPECT_EQ(served.Stop(SIGTERM), 0);
+  EXPECT_TRUE(Contains(served.output(), "stopped (SIGTERM)"));
 }
 
 }  // namespace

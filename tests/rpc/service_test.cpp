@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "base/error.h"
+#include "io/config_loader.h"
 #include "rpc/client.h"
 #include "rpc/server.h"
 #include "tests/rpc/test_service.h"
@@ -21,6 +22,7 @@ using test::kAdminToken;
 using test::kReaderToken;
 using test::kWriterToken;
 using test::Rec;
+using test::TempDir;
 using test::TestServer;
 
 // The message of the idg::Error that `f` throws, or "" when it throws none.
@@ -214,9 +216,13 @@ TEST(Service, UnknownTokenIsRefusedWithNothingElse) {
   EXPECT_EQ(ErrorOf([&] { s.Connect(std::string(kAdminToken).substr(0, 5)); }), "unknown token");
 }
 
-// Which calls each role may make: readers read, writers also ingest, admins also erase.
+// Which calls each role may make: readers read, writers also ingest, admins also erase and
+// reload the config.
 TEST(Service, EveryRoleAgainstEveryCall) {
-  TestServer s;
+  TempDir dir;
+  const std::string path = dir.Write("idgraph.toml", test::ConfigToml(dir.str()));
+  const Config config = LoadConfig(path);
+  TestServer s(config, rpc::ConfigFile{path, config, {}});
   {
     rpc::Client admin = s.Connect(kAdminToken);
     const std::vector<IncomingRecord> seed = {Rec("crm", "c1", {{"email", "a@example.com"}})};
@@ -249,6 +255,7 @@ TEST(Service, EveryRoleAgainstEveryCall) {
       {"eraseIdentifier", Role::kAdmin,
        [](rpc::Client& c) { c.EraseIdentifier("email", "nobody@example.com"); }},
       {"eraseProfile", Role::kAdmin, [](rpc::Client& c) { c.EraseProfile(987654321); }},
+      {"reloadConfig", Role::kAdmin, [](rpc::Client& c) { c.ReloadConfig(); }},
   };
   const std::pair<const char*, Role> tokens[] = {
       {kReaderToken, Role::kReader}, {kWriterToken, Role::kWriter}, {kAdminToken, Role::kAdmin}};

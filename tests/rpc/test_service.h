@@ -66,11 +66,13 @@ inline Config TestConfig(const std::string& dir = "/nonexistent") {
   return ParseConfig(ConfigToml(dir), "test.toml", dir);
 }
 
-// A server over an empty live graph of `config`; stops on destruction.
+// A server over an empty live graph of `config`; stops on destruction. `file`: where
+// reloads read (none: they fail).
 class TestServer {
  public:
-  explicit TestServer(const Config& config = TestConfig())
-      : graph_(config, std::nullopt), server_(graph_, config.server) {}
+  explicit TestServer(const Config& config = TestConfig(),
+                      std::optional<rpc::ConfigFile> file = std::nullopt)
+      : graph_(config, std::nullopt), server_(graph_, config.server, std::move(file)) {}
 
   rpc::Client Connect(const std::string& token) const {
     return rpc::Client(server_.address(), token);
