@@ -122,15 +122,17 @@ struct Bitmap {
     if (!dense.empty()) ClearBit(dense.data(), id);
   }
   IdSet View() const { return dense.empty() ? IdSet::Borrow(bits, count) : IdSet::Borrow(dense, count); }
-  // Keeps the dense copy while count * divisor >= universe (ids), drops it below a quarter.
+  // Keeps the dense copy while at least 1/divisor of the ids hold the value (divisor 0:
+  // never), and drops it once under a quarter of that.
   void Reshape(uint64_t universe, uint64_t divisor) {
-    if (dense.empty() && count * divisor >= universe && divisor != 0) {
+    if (divisor == 0) return;
+    if (dense.empty() && count >= (universe + divisor - 1) / divisor) {
       dense.assign(WordsFor(universe), 0);
       IdSet::Borrow(bits, count).ForEach(0, universe, [&](uint32_t id) {
         SetBit(dense.data(), id);
         return true;
       });
-    } else if (!dense.empty() && count * divisor * 4 < universe) {
+    } else if (!dense.empty() && count < universe / divisor / 4) {
       dense = Words();
     }
   }

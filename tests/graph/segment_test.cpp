@@ -560,7 +560,9 @@ TEST(SegmentConcurrency, CountsNeverSeeHalfAWrite) {
       }
     });
   }
-  for (ProfileId w = 0; w < 2000; ++w) {
+  while (counted.load() == 0) std::this_thread::yield();
+  // At least 2,000 writes, and on until the readers have counted 500 times meanwhile.
+  for (ProfileId w = 0; w < 2000 || counted.load() < 500; ++w) {
     const ProfileId gone = 1 + w, fresh = 1 + w + kHeld;
     SegmentRow r;
     r.id = fresh;
