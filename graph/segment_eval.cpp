@@ -20,6 +20,7 @@ constexpr double kProbeCost = 8.0;
 constexpr double kScanCost = 2.0;  // per id of a whole column, read in order
 constexpr double kTestCost = 1.0;
 constexpr double kWordCost = 0.5;
+constexpr double kContainerCost = 100.0;  // walking into one more 65,536-id block of a bitmap
 constexpr double kFixedCost = 200.0;
 constexpr size_t kChunkWords = 1024;  // 65,536 ids: the unit of parallel loops over ids
 
@@ -47,11 +48,13 @@ struct Leaf {
 
   bool Test(int64_t v) const {
     if (f->is_set()) return ((static_cast<uint64_t>(v) & mask) != 0) != negate;
-    if (v == kNull) return false;
+    return v != kNull && InRanges(v) != negate;
+  }
+  // Whether a (present) value is among those listed, before negation.
+  bool InRanges(int64_t v) const {
     const auto it = std::upper_bound(ranges.begin(), ranges.end(), v,
                                      [](int64_t x, const auto& r) { return x < r.first; });
-    const bool in = it != ranges.begin() && v <= std::prev(it)->second;
-    return in != negate;
+    return it != ranges.begin() && v <= std::prev(it)->second;
   }
 };
 
@@ -59,11 +62,12 @@ struct Leaf {
 // A predicate bound to its field, with the bitmaps of the values it accepts.
 struct Pred {
   Leaf leaf;
-  std::vector<const Bitmap*> bms;  // bitmapped fields: the accepted values (before negation)
-  uint64_t members = 0;            // their members, summed
+  std::vector<const Bitmap*> bms;      // bitmapped fields: buckets accepted whole
+  std::vector<const Bitmap*> partial;  // buckets accepted in part: members checked one by one
+  uint64_t members = 0;                // members of both, summed
   // One value per profile: the values' bitmaps are disjoint and counts add up.
   bool disjoint() const { return !leaf.f->is_set() || bms.size() <= 1; }
-  bool single() const { return bms.size() == 1 && !leaf.negate; }
+  bool single() const { return bms.size() == 1 && partial.empty() && !leaf.negate; }
 };
 
 class Evaluator {
@@ -172,13 +176,22 @@ class Evaluator {
         if (auto it = m.find(std::countr_zero(b)); it != m.end()) p.bms.push_back(&it->second);
       }
     } else {
+      const int shift = p.leaf.f->shift;
+      const int64_t width = (int64_t{1} << shift) - 1;
       for (const auto& [lo, hi] : p.leaf.ranges) {
-        for (auto it = m.lower_bound(lo); it != m.end() && it->first <= hi; ++it) {
-          p.bms.push_back(&it->second);
+        for (auto it = m.lower_bound(lo >> shift); it != m.end() && it->first <= (hi >> shift); ++it) {
+          const int64_t first = it->first * (int64_t{1} << shift);  // the bucket's values
+          const int64_t last = first > kMax - width ? kMax : first + width;
+          if (lo <= first && last <= hi) {
+            p.bms.push_back(&it->second);
+          } else if (std::find(p.partial.begin(), p.partial.end(), &it->second) == p.partial.end()) {
+            p.partial.push_back(&it->second);
+          }
         }
       }
     }
     for (const Bitmap* b : p.bms) p.members += b->count;
+    for (const Bitmap* b : p.partial) p.members += b->count;
     return p;
   }
 
@@ -208,12 +221,18 @@ class Evaluator {
     return base - std::min(base, p.members);
   }
 
+  // Walking a sparse bitmap's members: per member, and per block of ids it has members in.
+  double WalkCost(uint64_t members) const {
+    const double blocks = static_cast<double>(std::min<uint64_t>(members, ix_.bound / 65536 + 1));
+    return kTestCost * static_cast<double>(members) + kContainerCost * blocks + kFixedCost;
+  }
+
   // Intersecting a scope with one value's bitmap.
   double IntersectCost(const IdSet& scope, const Bitmap& b) const {
     if (scope.dense() && !b.dense.empty()) return kWordCost * static_cast<double>(words_);
-    if (scope.dense()) return kTestCost * static_cast<double>(b.count);
-    if (!b.dense.empty()) return kTestCost * static_cast<double>(scope.count());
-    return kTestCost * static_cast<double>(std::min(scope.count(), b.count)) + kFixedCost;
+    if (scope.dense()) return WalkCost(b.count);
+    if (!b.dense.empty()) return WalkCost(scope.count());
+    return WalkCost(std::min(scope.count(), b.count));
   }
 
   // The cost of restricting `scope` by the predicate, and whether probing its column is the
@@ -223,7 +242,13 @@ class Evaluator {
     if (!p.leaf.f->bitmapped) return {probe, true};
     double bitmaps = p.leaf.negate ? IntersectCost(scope, Base(p.leaf)) : 0;
     for (const Bitmap* b : p.bms) bitmaps += IntersectCost(scope, *b);
+    for (const Bitmap* b : p.partial) bitmaps += PartialCost(*b);
     return probe < bitmaps ? std::pair{probe, true} : std::pair{bitmaps, false};
+  }
+
+  // Checking each member of a bucket accepted in part against its column value, in id order.
+  double PartialCost(const Bitmap& b) const {
+    return WalkCost(b.count) + kProbeCost / 2 * static_cast<double>(b.count);
   }
 
   // The cost of a predicate with no scope yet: a single value's bitmap is used as it is.
@@ -232,9 +257,9 @@ class Evaluator {
     if (p.single()) return 0;
     double c = p.leaf.negate ? kWordCost * static_cast<double>(words_) : 0;
     for (const Bitmap* b : p.bms) {
-      c += b->dense.empty() ? kTestCost * static_cast<double>(b->count)
-                            : kWordCost * static_cast<double>(words_);
+      c += b->dense.empty() ? WalkCost(b->count) : kWordCost * static_cast<double>(words_);
     }
+    for (const Bitmap* b : p.partial) c += PartialCost(*b);
     return c;
   }
 
@@ -394,8 +419,38 @@ class Evaluator {
 
   // ---- predicates -----------------------------------------------------------------------
 
+  // The members of the buckets accepted in part that the predicate accepts, within `scope`
+  // if given; or only their number, with `count`.
+  IdSet PartialHits(const Pred& p, const IdSet* scope, uint64_t* count) const {
+    std::vector<uint32_t> hits;
+    uint64_t n = 0;
+    p.leaf.f->column.Visit([&](const auto& col, auto widen) {
+      for (const Bitmap* b : p.partial) {
+        b->View().ForEach(0, ix_.bound, [&](uint32_t id) {
+          if ((!scope || scope->Contains(id)) && p.leaf.InRanges(widen(col[id]))) {
+            ++n;
+            if (!count) hits.push_back(id);
+          }
+          return true;
+        });
+      }
+    });
+    if (count) {
+      *count += n;
+      return IdSet();
+    }
+    std::sort(hits.begin(), hits.end());
+    return IdSet::Sparse(Roaring(hits.size(), hits.data()));
+  }
+
   // The profiles the bitmapped predicate accepts, before negation, within `scope` if given.
   IdSet Accepted(const Pred& p, const IdSet* scope) const {
+    IdSet whole = AcceptedWhole(p, scope);
+    if (p.partial.empty()) return whole;
+    return Union({std::move(whole), PartialHits(p, scope, nullptr)});
+  }
+
+  IdSet AcceptedWhole(const Pred& p, const IdSet* scope) const {
     if (p.bms.empty()) return IdSet();
     if (!scope) {
       if (p.bms.size() == 1) return p.bms[0]->View();
@@ -428,12 +483,13 @@ class Evaluator {
       return n;
     }
     uint64_t accepted = 0;
+    if (!p.partial.empty()) PartialHits(p, scope, &accepted);
     if (!p.disjoint()) {
       accepted = Accepted(p, scope).count();
     } else if (!scope) {
-      accepted = p.members;
+      for (const Bitmap* b : p.bms) accepted += b->count;
     } else if (scope->dense()) {
-      accepted = CountInScope(*scope, p.bms);
+      accepted += CountInScope(*scope, p.bms);
     } else {
       std::vector<uint64_t> each(p.bms.size());
       tbb::parallel_for(size_t{0}, each.size(),

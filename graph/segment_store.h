@@ -151,7 +151,10 @@ struct Field {
   std::vector<uint32_t> refs;          // code -> profiles holding it
   std::vector<int64_t> free_codes;
   bool bitmapped = true;
-  std::map<int64_t, Bitmap> bitmaps;  // value, string code or set bit -> profiles
+  // Value (string code, set bit) -> profiles. Ordered fields (integers, dates) with more values
+  // than bitmaps allowed keep one bitmap per bucket of 2^shift consecutive values instead.
+  std::map<int64_t, Bitmap> bitmaps;
+  int shift = 0;
   Bitmap present;                     // profiles with a value (bitmapped, not set fields)
 
   bool is_set() const { return spec.type == FieldType::kSet; }
@@ -183,9 +186,26 @@ struct Field {
     if (v == kNull) return;
     if (spec.type == FieldType::kString) ++refs[v];
     if (!bitmapped) return;
-    bitmaps[v].Add(id);
+    bitmaps[v >> shift].Add(id);
     present.Add(id);
-    if (bitmaps.size() > max_bitmaps) {  // too many values: columns only from now on
+    if (bitmaps.size() > max_bitmaps) Coarsen(max_bitmaps);
+  }
+
+  // Too many bitmaps: ordered fields merge neighbouring buckets until they fit; strings (and
+  // ordered values too far apart to fit) are answered from the column alone from now on.
+  void Coarsen(uint32_t max_bitmaps) {
+    const bool ordered = spec.type == FieldType::kInteger || spec.type == FieldType::kDate;
+    while (ordered && bitmaps.size() > max_bitmaps && shift < 62) {
+      ++shift;
+      std::map<int64_t, Bitmap> merged;
+      for (auto& [key, b] : bitmaps) {
+        Bitmap& m = merged[key >> 1];
+        m.bits |= b.bits;
+        m.count += b.count;
+      }
+      bitmaps = std::move(merged);
+    }
+    if (bitmaps.size() > max_bitmaps) {
       bitmapped = false;
       bitmaps.clear();
       present = Bitmap();
@@ -204,7 +224,7 @@ struct Field {
     if (v == kNull) return;
     column.Set(id, kNull);
     if (bitmapped) {
-      const auto it = bitmaps.find(v);
+      const auto it = bitmaps.find(v >> shift);
       it->second.Remove(id);
       if (it->second.count == 0) bitmaps.erase(it);
       present.Remove(id);

@@ -476,22 +476,30 @@ TEST(SegmentIndex, RejectsIdsPastThirtyTwoBits) {
   EXPECT_THROW(index.Apply({}, std::span<const SegmentRow>(&r, 1)), Error);
 }
 
-TEST(SegmentIndex, FieldsPastTheBitmapLimitFallBackToColumns) {
+TEST(SegmentIndex, FieldsPastTheBitmapLimitBucketOrFallBackToColumns) {
   Config c = SegmentConfig(3);
   const Normalizers norm(c.engine);
   SegmentIndex index(c);
-  std::vector<std::string> ages = {"20", "21", "22", "23", "24"};
+  const std::vector<std::string> ages = {"20", "21", "22", "23", "24"};
+  const std::vector<std::string> cities = {"a", "b", "c", "d", "e"};
   std::vector<SegmentRow> rows(5);
   for (size_t i = 0; i < rows.size(); ++i) {
     rows[i].id = i + 1;
-    rows[i].golden = {"DE", "", ages[i], "", ""};
+    rows[i].golden = {"DE", cities[i], ages[i], "", ""};
   }
   index.Apply({}, rows);
   const SegmentIndexStats st = index.Stats();
   EXPECT_TRUE(st.fields[0].bitmaps);   // one country
-  EXPECT_FALSE(st.fields[2].bitmaps);  // five ages > 3
+  EXPECT_FALSE(st.fields[1].bitmaps);  // five cities > 3: the column alone
+  EXPECT_TRUE(st.fields[2].bitmaps);   // five ages > 3: buckets of neighbouring ages
+  EXPECT_LE(st.fields[2].values, 3u);
   EXPECT_GT(st.bytes, 0u);
-  EXPECT_EQ(index.Count(SegmentQuery::Parse("age >= 22 AND country = \"DE\"", c, norm), kToday), 3u);
+  auto count = [&](std::string_view q) { return index.Count(SegmentQuery::Parse(q, c, norm), kToday); };
+  EXPECT_EQ(count("age >= 22 AND country = \"DE\""), 3u);
+  EXPECT_EQ(count("age = 21"), 1u);  // a bucket accepted in part
+  EXPECT_EQ(count("age != 21"), 4u);
+  EXPECT_EQ(count("age IN (20, 23, 99)"), 2u);
+  EXPECT_EQ(count("city >= \"c\" AND age < 24"), 2u);
 }
 
 TEST(SegmentIndex, ColumnsWidenPastSixteenBits) {
