@@ -1,6 +1,11 @@
 // Dense word loops for segment evaluation (graph/segment_bits.h).
 #include "graph/segment_bits.h"
 
+#include <immintrin.h>
+
+#include <algorithm>
+#include <limits>
+
 namespace idg::segments {
 
 // Function clones dispatch through an ifunc resolver that runs before the sanitizers start,
@@ -43,6 +48,94 @@ IDG_CLONES uint64_t CountWords(const uint64_t* a, size_t n) {
   uint64_t c = 0;
   for (size_t i = 0; i < n; ++i) c += static_cast<uint64_t>(std::popcount(a[i]));
   return c;
+}
+
+namespace {
+
+// Bit j of the result: whether lo <= v[j] <= hi, for 64 values.
+template <class T>
+uint64_t RangeMask(const T* v, T lo, T hi) {
+  uint64_t m = 0;
+  for (int j = 0; j < 64; ++j) m |= static_cast<uint64_t>(v[j] >= lo && v[j] <= hi) << j;
+  return m;
+}
+
+#if defined(__x86_64__) && !defined(__SANITIZE_THREAD__) && !defined(__SANITIZE_ADDRESS__)
+// The same for 16-bit values, 32 at a time; lo > INT16_MIN.
+__attribute__((target("avx2"))) uint64_t RangeMask16Avx2(const int16_t* v, int16_t lo, int16_t hi) {
+  const __m256i below = _mm256_set1_epi16(static_cast<int16_t>(lo - 1));
+  const __m256i top = _mm256_set1_epi16(hi);
+  uint64_t m = 0;
+  for (int half = 0; half < 2; ++half) {
+    const int16_t* p = v + 32 * half;
+    const __m256i a = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
+    const __m256i b = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 16));
+    const __m256i in_a = _mm256_andnot_si256(_mm256_cmpgt_epi16(a, top), _mm256_cmpgt_epi16(a, below));
+    const __m256i in_b = _mm256_andnot_si256(_mm256_cmpgt_epi16(b, top), _mm256_cmpgt_epi16(b, below));
+    // Bytes a0-7 b0-7 a8-15 b8-15, reordered to a0-15 b0-15.
+    const __m256i packed = _mm256_permute4x64_epi64(_mm256_packs_epi16(in_a, in_b), 0xD8);
+    m |= static_cast<uint64_t>(static_cast<uint32_t>(_mm256_movemask_epi8(packed))) << (32 * half);
+  }
+  return m;
+}
+const bool kAvx2 = __builtin_cpu_supports("avx2");
+#else
+const bool kAvx2 = false;
+uint64_t RangeMask16Avx2(const int16_t*, int16_t, int16_t) { return 0; }
+#endif
+
+template <class T>
+uint64_t RangeInScopeT(const T* col, size_t n, const uint64_t* scope, int64_t lo, int64_t hi,
+                       uint64_t* out) {
+  // Bounds in the column's type; a range outside it matches nothing.
+  const int64_t tmin = static_cast<int64_t>(std::numeric_limits<T>::min()) + 1;  // above null
+  const int64_t tmax = std::numeric_limits<T>::max();
+  lo = std::max(lo, tmin);
+  hi = std::min(hi, tmax);
+  const size_t words = WordsFor(n);
+  if (lo > hi) {
+    if (out) std::fill(out, out + words, 0);
+    return 0;
+  }
+  const T l = static_cast<T>(lo), h = static_cast<T>(hi);
+  uint64_t c = 0;
+  for (size_t w = 0; w < words; ++w) {
+    const uint64_t s = scope[w];
+    uint64_t m = 0;
+    if (s != 0) {
+      if ((w + 1) * 64 <= n) {
+        if constexpr (sizeof(T) == 2) {
+          m = kAvx2 ? RangeMask16Avx2(col + w * 64, l, h) : RangeMask(col + w * 64, l, h);
+        } else {
+          m = RangeMask(col + w * 64, l, h);
+        }
+      } else {
+        for (size_t j = 0; w * 64 + j < n; ++j) {
+          const T v = col[w * 64 + j];
+          m |= static_cast<uint64_t>(v >= l && v <= h) << j;
+        }
+      }
+      m &= s;
+      c += static_cast<uint64_t>(std::popcount(m));
+    }
+    if (out) out[w] = m;
+  }
+  return c;
+}
+
+}  // namespace
+
+uint64_t RangeInScope(const int16_t* col, size_t n, const uint64_t* scope, int64_t lo, int64_t hi,
+                      uint64_t* out) {
+  return RangeInScopeT(col, n, scope, lo, hi, out);
+}
+uint64_t RangeInScope(const int32_t* col, size_t n, const uint64_t* scope, int64_t lo, int64_t hi,
+                      uint64_t* out) {
+  return RangeInScopeT(col, n, scope, lo, hi, out);
+}
+uint64_t RangeInScope(const int64_t* col, size_t n, const uint64_t* scope, int64_t lo, int64_t hi,
+                      uint64_t* out) {
+  return RangeInScopeT(col, n, scope, lo, hi, out);
 }
 
 IdSet IdSet::Sparse(Roaring r) {

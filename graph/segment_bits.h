@@ -29,6 +29,16 @@ uint64_t AndNotWords(uint64_t* out, const uint64_t* a, const uint64_t* b, size_t
 void OrWords(uint64_t* out, const uint64_t* a, size_t n);                              // out |= a
 uint64_t CountWords(const uint64_t* a, size_t n);
 
+// Over ids [0, n) of a column: counts those set in `scope` (at least WordsFor(n) words) whose
+// value v has lo <= v <= hi; with `out`, also writes their bits there (WordsFor(n) words). The
+// column's null (its type's minimum) never matches unless lo allows it: callers pass lo above.
+uint64_t RangeInScope(const int16_t* col, size_t n, const uint64_t* scope, int64_t lo, int64_t hi,
+                      uint64_t* out);
+uint64_t RangeInScope(const int32_t* col, size_t n, const uint64_t* scope, int64_t lo, int64_t hi,
+                      uint64_t* out);
+uint64_t RangeInScope(const int64_t* col, size_t n, const uint64_t* scope, int64_t lo, int64_t hi,
+                      uint64_t* out);
+
 // A set of profile ids, owned or borrowed from the index (valid while its read lock is held).
 class IdSet {
  public:

@@ -64,7 +64,7 @@ class SegmentIndex {
   // Throws idg::Error when the config has more than 64 identifier kinds or sources.
   // `dense_divisor`: a value held by at least 1/dense_divisor of the ids also keeps one bit
   // per id (0: never), for fast intersections of large sets; a knob for tests.
-  explicit SegmentIndex(const Config& config, uint64_t dense_divisor = 128);
+  explicit SegmentIndex(const Config& config, uint64_t dense_divisor = 64);
   ~SegmentIndex();
   SegmentIndex(const SegmentIndex&) = delete;
   SegmentIndex& operator=(const SegmentIndex&) = delete;
