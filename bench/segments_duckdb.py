@@ -142,11 +142,13 @@ def markdown(ig, rows, info):
                f"**{idx['bytes_per_profile']:.1f} bytes per profile** (resident set grew by "
                f"{idx['rss_growth_per_profile']:.1f} bytes per profile over the load).")
     out.append("")
-    out.append("| field | distinct values | answered by | bytes per profile |")
+    out.append("| field | bitmaps | answered by | bytes per profile |")
     out.append("|---|---|---|---|")
     for f in idx["fields"]:
         how = "bitmaps + column" if f["bitmaps"] else "column scans"
-        values = f"{f['values']:,}" if f["bitmaps"] else f"over {ig['max_bitmap_values']:,}"
+        if f.get("bucket", 1) > 1:
+            how = f"bitmaps of {f['bucket']} neighbouring values + column"
+        values = f"{f['values']:,}" if f["bitmaps"] else f"none (over {ig['max_bitmap_values']:,} values)"
         out.append(f"| {f['name']} | {values} | {how} | {f['bytes_per_profile']:.2f} |")
     out.append("")
     out.append(f"Load: `SegmentIndex::Apply` in chunks of {ig['chunk']:,} rows, "

@@ -144,6 +144,7 @@ SegmentIndexStats SegmentIndex::Stats() const {
     SegmentFieldStats fs;
     fs.name = f.spec.name;
     fs.bitmaps = f.bitmapped;
+    fs.bucket = uint64_t{1} << f.shift;
     fs.values = f.spec.type == FieldType::kString ? f.codes.size() : f.bitmaps.size();
     fs.bytes = f.column.bytes() + f.present.bytes();
     for (const auto& [v, b] : f.bitmaps) fs.bytes += b.bytes();

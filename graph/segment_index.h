@@ -48,7 +48,8 @@ struct SegmentPage {
 
 struct SegmentFieldStats {
   std::string name;
-  uint64_t values = 0;   // distinct values held (bitmaps when `bitmaps`)
+  uint64_t values = 0;   // bitmaps held (strings: distinct values)
+  uint64_t bucket = 1;   // values per bitmap: more than one when an ordered field has buckets
   bool bitmaps = false;  // false: answered by scans of the column
   uint64_t bytes = 0;    // column, dictionary and bitmaps
 };

@@ -66,7 +66,7 @@ struct BenchQuery {
 
 // 1, 3 and 6 predicates; bitmaps (country, has, source), ranges (age, last_seen: many values
 // each, so answered member by member or by probing columns) and a field
-// with too many values for bitmaps (birth_date: about 26,000 days), answered by scans.
+// with too many values for one bitmap each (birth_date: about 26,000 days, kept in buckets).
 const BenchQuery kQueries[] = {
     {"q1_country", R"(country = "DE")", "SELECT count(*) FROM profiles WHERE country = 'DE'"},
     {"q1_recent", R"(last_seen > now - 30d)",
@@ -336,6 +336,7 @@ int Main(int argc, char** argv) {
     const SegmentFieldStats& s = stats.fields[f];
     out += std::string(f ? ", " : "") + "{\"name\": " + JsonString(s.name) +
            ", \"values\": " + std::to_string(s.values) +
+           ", \"bucket\": " + std::to_string(s.bucket) +
            ", \"bitmaps\": " + (s.bitmaps ? "true" : "false") +
            ", \"bytes\": " + std::to_string(s.bytes) +
            ", \"bytes_per_profile\": " + Fixed(double(s.bytes) / double(profiles), 2) + "}";
