@@ -65,7 +65,7 @@ struct BenchQuery {
 };
 
 // 1, 3 and 6 predicates; bitmaps (country, has, source), ranges (age, last_seen: many values
-// each, so answered member by member or by probing columns) and a field
+// each, answered from bitmaps or by reading columns) and a field
 // with too many values for one bitmap each (birth_date: about 26,000 days, kept in buckets).
 const BenchQuery kQueries[] = {
     {"q1_country", R"(country = "DE")", "SELECT count(*) FROM profiles WHERE country = 'DE'"},
