@@ -22,20 +22,12 @@ namespace idg {
 namespace {
 
 using test::Contains;
+using test::ErrorOf;
 using test::kAdminToken;
 using test::kReaderToken;
 using test::kWriterToken;
 using test::TempDir;
 using test::TestServer;
-
-std::string ErrorOf(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
-}
 
 std::string Replaced(std::string text, const std::string& from, const std::string& to) {
   const size_t at = text.find(from);

@@ -22,20 +22,12 @@ namespace idg {
 namespace {
 
 using test::Contains;
+using test::ErrorOf;
 using test::kAdminToken;
 using test::kReaderToken;
 using test::kWriterToken;
 using test::Rec;
 using test::TestServer;
-
-std::string ErrorOf(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
-}
 
 // Kinds email and phone; a string, an integer, a boolean and a date attribute; sources crm
 // and web; at most 50 records or ids a call.

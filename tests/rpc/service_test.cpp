@@ -17,6 +17,7 @@ namespace idg {
 namespace {
 
 using test::Contains;
+using test::ErrorOf;
 using test::HasIdentifier;
 using test::kAdminToken;
 using test::kReaderToken;
@@ -24,16 +25,6 @@ using test::kWriterToken;
 using test::Rec;
 using test::TempDir;
 using test::TestServer;
-
-// The message of the idg::Error that `f` throws, or "" when it throws none.
-std::string ErrorOf(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
-}
 
 // Three people: ann (two records joined by email, a third by phone), bob, and cid.
 std::vector<IncomingRecord> People() {

@@ -2,6 +2,7 @@
 // live graph, records, and partitions of records into profiles.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
@@ -9,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "base/error.h"
 #include "graph/live_graph.h"
 #include "io/config_loader.h"
 #include "rpc/client.h"
@@ -112,6 +114,16 @@ inline bool HasIdentifier(const rpc::ProfileReply& p, const std::string& kind,
     if (i.kind == kind && i.value == value) return true;
   }
   return false;
+}
+
+// The message of the idg::Error that `f` throws, or "" when it throws none.
+inline std::string ErrorOf(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "";
 }
 
 }  // namespace idg::test
