@@ -12,16 +12,21 @@
 namespace idg {
 
 using segments::IdSet;
+using segments::kNewString;
 using segments::kNull;
 
-int64_t SegmentIndex::Impl::ValueOf(size_t f, const SegmentRow& row) {
+int64_t SegmentIndex::Impl::ValueOf(size_t f, const SegmentRow& row, bool intern) {
   const size_t attrs = fields.size() - kBuiltins;
   if (f < attrs) {
     const std::string_view s = f < row.golden.size() ? row.golden[f] : std::string_view();
     if (s.empty()) return kNull;
     std::optional<int64_t> v;
     switch (fields[f].spec.type) {
-      case FieldType::kString: return fields[f].Code(s);
+      case FieldType::kString: {
+        if (intern) return fields[f].Code(s);
+        const auto it = fields[f].codes.find(s);
+        return it == fields[f].codes.end() ? kNewString : it->second;
+      }
       case FieldType::kInteger: v = ParseInteger(s); break;
       case FieldType::kDate: v = ParseDateDays(s); break;
       case FieldType::kBoolean: v = ParseBoolean(s); break;
@@ -80,26 +85,39 @@ void SegmentIndex::Apply(std::span<const ProfileId> removed, std::span<const Seg
   auto held = [&](ProfileId id) {
     return id < (uint64_t{1} << 32) && ix.live.bits.contains(static_cast<uint32_t>(id));
   };
+  std::vector<uint8_t> gone(removed.size()), had(rows.size());  // which ids the index holds
+  for (size_t i = 0; i < removed.size(); ++i) gone[i] = held(removed[i]);
+  for (size_t i = 0; i < rows.size(); ++i) had[i] = held(rows[i].id);
   auto field = [&](size_t f) {
     Field& fd = ix.fields[f];
-    for (ProfileId id : removed) {
-      if (held(id)) fd.Unset(static_cast<uint32_t>(id));
+    const bool strings = fd.spec.type == FieldType::kString;
+    for (size_t i = 0; i < removed.size(); ++i) {
+      if (gone[i]) fd.Unset(static_cast<uint32_t>(removed[i]));
     }
-    for (const SegmentRow& r : rows) {
+    for (size_t i = 0; i < rows.size(); ++i) {
+      const SegmentRow& r = rows[i];
       const auto id = static_cast<uint32_t>(r.id);
-      if (held(id)) fd.Unset(id);
-      fd.Set(id, ix.ValueOf(f, r), ix.max_bitmaps);
+      if (had[i]) {
+        // A merge or a new record mostly leaves a profile's values as they were.
+        const int64_t old = fd.column.Get(id);
+        if (strings ? fd.Holds(old, f < r.golden.size() ? r.golden[f] : std::string_view())
+                    : old == ix.ValueOf(f, r, /*intern=*/false)) {
+          continue;
+        }
+        fd.Unset(id);
+      }
+      fd.Set(id, ix.ValueOf(f, r, /*intern=*/true), ix.max_bitmaps);
     }
   };
   tbb::this_task_arena::isolate([&] {
-    if (removed.size() + rows.size() >= 1000) {
+    if (removed.size() + rows.size() >= 64) {
       tbb::parallel_for(size_t{0}, ix.fields.size(), field);
     } else {
       for (size_t f = 0; f < ix.fields.size(); ++f) field(f);
     }
   });
-  for (ProfileId id : removed) {
-    if (held(id)) ix.live.Remove(static_cast<uint32_t>(id));
+  for (size_t i = 0; i < removed.size(); ++i) {
+    if (gone[i]) ix.live.Remove(static_cast<uint32_t>(removed[i]));
   }
   for (const SegmentRow& r : rows) {
     ix.live.Add(static_cast<uint32_t>(r.id));

@@ -23,6 +23,7 @@ namespace idg::segments {
 
 constexpr int64_t kNull = std::numeric_limits<int64_t>::min();
 constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
+constexpr int64_t kNewString = -2;  // never a code (codes are >= 0) nor kNull
 
 struct Hash {
   using is_transparent = void;
@@ -155,9 +156,16 @@ struct Field {
   // than bitmaps allowed keep one bitmap per bucket of 2^shift consecutive values instead.
   std::map<int64_t, Bitmap> bitmaps;
   int shift = 0;
+  std::vector<int64_t> touched;  // keys of bitmaps that grew since the last Reshape
+  bool coarsened = false;        // buckets merged since then: `touched` is out of date
   Bitmap present;                     // profiles with a value (bitmapped, not set fields)
 
   bool is_set() const { return spec.type == FieldType::kSet; }
+
+  // Whether a string field's column value `code` is the value `v` ("" for none).
+  bool Holds(int64_t code, std::string_view v) const {
+    return code == kNull ? v.empty() : dict[static_cast<size_t>(code)] == v;
+  }
 
   int64_t Code(std::string_view v) {
     if (auto it = codes.find(v); it != codes.end()) return it->second;
@@ -187,6 +195,7 @@ struct Field {
     if (spec.type == FieldType::kString) ++refs[v];
     if (!bitmapped) return;
     bitmaps[v >> shift].Add(id);
+    touched.push_back(v >> shift);
     present.Add(id);
     if (bitmaps.size() > max_bitmaps) Coarsen(max_bitmaps);
   }
@@ -195,6 +204,7 @@ struct Field {
   // ordered values too far apart to fit) are answered from the column alone from now on.
   void Coarsen(uint32_t max_bitmaps) {
     const bool ordered = spec.type == FieldType::kInteger || spec.type == FieldType::kDate;
+    coarsened = true;
     while (ordered && bitmaps.size() > max_bitmaps && shift < 62) {
       ++shift;
       std::map<int64_t, Bitmap> merged;
@@ -253,15 +263,31 @@ struct SegmentIndex::Impl {
 
   // Gives dense copies to the values held by at least 1/dense_divisor of the ids, drops them
   // from those under a quarter of that.
+  // After a write: bitmaps that grew may need a dense copy; every bitmap is looked at again
+  // only once the ids have grown by a quarter, since a copy is dropped only well below the
+  // threshold that gave it.
   void Reshape() {
     live.Reshape(bound, dense_divisor);
+    const bool all = bound > reshaped_bound + reshaped_bound / 4;
+    if (all) reshaped_bound = bound;
     for (Field& f : fields) {
       f.present.Reshape(bound, dense_divisor);
-      for (auto& [v, b] : f.bitmaps) b.Reshape(bound, dense_divisor);
+      if (all || f.is_set() || f.coarsened) {
+        for (auto& [v, b] : f.bitmaps) b.Reshape(bound, dense_divisor);
+      } else {
+        for (int64_t key : f.touched) {
+          if (auto it = f.bitmaps.find(key); it != f.bitmaps.end()) it->second.Reshape(bound, dense_divisor);
+        }
+      }
+      f.touched.clear();
+      f.coarsened = false;
     }
   }
+  uint64_t reshaped_bound = 0;
 
-  int64_t ValueOf(size_t f, const SegmentRow& row);
+  // The value of field f in the row: a string's code (interned when `intern`; else
+  // kNewString for a string not in the dictionary), a set's mask, a number, or kNull.
+  int64_t ValueOf(size_t f, const SegmentRow& row, bool intern);
 };
 
 namespace segments {
