@@ -50,6 +50,7 @@ struct AttributeConfig {
   Normalizer normalizer = Normalizer::kTrim;
   Survivorship survivorship = Survivorship::kMostRecent;
   AttrType type = AttrType::kString;
+  bool segment = true;  // indexed for segment queries (graph/segment_index.h)
 };
 
 enum class InputFormat : uint8_t { kCsv, kJsonl, kIdentify };

@@ -90,6 +90,7 @@ void SegmentIndex::Apply(std::span<const ProfileId> removed, std::span<const Seg
   for (size_t i = 0; i < rows.size(); ++i) had[i] = held(rows[i].id);
   auto field = [&](size_t f) {
     Field& fd = ix.fields[f];
+    if (!fd.spec.indexed) return;
     const bool strings = fd.spec.type == FieldType::kString;
     for (size_t i = 0; i < removed.size(); ++i) {
       if (gone[i]) fd.Unset(static_cast<uint32_t>(removed[i]));
@@ -161,6 +162,10 @@ SegmentIndexStats SegmentIndex::Stats() const {
   for (const Field& f : impl_->fields) {
     SegmentFieldStats fs;
     fs.name = f.spec.name;
+    if (!f.spec.indexed) {  // `segment = false`: nothing kept
+      st.fields.push_back(std::move(fs));
+      continue;
+    }
     fs.bitmaps = f.bitmapped;
     fs.bucket = uint64_t{1} << f.shift;
     fs.values = f.spec.type == FieldType::kString ? f.codes.size() : f.bitmaps.size();

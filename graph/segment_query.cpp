@@ -25,7 +25,7 @@ std::vector<FieldSpec> SegmentFields(const Config& config) {
       case AttrType::kDate: t = FieldType::kDate; break;
       case AttrType::kBoolean: t = FieldType::kBoolean; break;
     }
-    out.push_back({a.name, t, a.normalizer});
+    out.push_back({a.name, t, a.normalizer, a.segment});
   }
   out.push_back({"records", FieldType::kInteger});
   out.push_back({"first_seen", FieldType::kDate});
@@ -247,6 +247,9 @@ class Parser {
                                 [&](const FieldSpec& s) { return s.name == name.text; });
     if (f == fields_.end() - 1) {
       Fail("a field name (" + FieldNames() + ") or has(...)");
+    }
+    if (!f->indexed) {
+      throw QueryError(name.pos, f->name + " is not indexed for segments (segment = false in the config)");
     }
     q.field = static_cast<uint32_t>(f - fields_.begin());
     Next();

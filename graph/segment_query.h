@@ -52,6 +52,7 @@ struct FieldSpec {
   std::string name;
   FieldType type;
   Normalizer normalizer = Normalizer::kNone;  // string attributes
+  bool indexed = true;                        // false: `segment = false` in the config
 };
 
 // Attributes, then records, first_seen, last_seen, source (a set of sources) and has (a set

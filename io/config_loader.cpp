@@ -344,7 +344,7 @@ Config ParseConfig(std::string_view toml_text, const std::string& origin,
     for (const auto& [name, node] : rd.Ordered(rd.Table(*attrs, "attributes"))) {
       const std::string key = "attributes." + name;
       const toml::table& t = rd.Table(*node, key);
-      rd.NoUnknownKeys(t, key + ".", {"normalizer", "survivorship", "type"});
+      rd.NoUnknownKeys(t, key + ".", {"normalizer", "survivorship", "type", "segment"});
       if (c.FindKind(name)) rd.Fail(node, key, "the name is already an identifier kind");
       AttributeConfig a;
       a.name = name;
@@ -361,6 +361,9 @@ Config ParseConfig(std::string_view toml_text, const std::string& origin,
                                       {"integer", AttrType::kInteger},
                                       {"date", AttrType::kDate},
                                       {"boolean", AttrType::kBoolean}});
+      }
+      if (const toml::node* n = t.get("segment")) {
+        a.segment = rd.Bool(*n, key + ".segment");
       }
       c.attributes.push_back(std::move(a));
     }

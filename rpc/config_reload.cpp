@@ -25,8 +25,8 @@ auto Members(const KindConfig& x) {
   return std::tie(name, normalizer, deterministic, unique, max_records, junk);
 }
 auto Members(const AttributeConfig& x) {
-  const auto& [name, normalizer, survivorship, type] = x;
-  return std::tie(name, normalizer, survivorship, type);
+  const auto& [name, normalizer, survivorship, type, segment] = x;
+  return std::tie(name, normalizer, survivorship, type, segment);
 }
 auto Members(const FieldMapping& x) {
   const auto& [column, is_identifier, target] = x;

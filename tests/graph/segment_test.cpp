@@ -454,6 +454,30 @@ TEST(SegmentQuery, ErrorsNamePositionAndExpectation) {
   }
 }
 
+TEST(SegmentQuery, AttributesLeftOutOfSegmentsAreRefused) {
+  Config c = SegmentConfig();
+  c.attributes[1].segment = false;  // city
+  const Normalizers norm(c.engine);
+  try {
+    SegmentQuery::Parse("country = \"DE\" OR city = \"bern\"", c, norm);
+    ADD_FAILURE() << "parsed";
+  } catch (const QueryError& e) {
+    EXPECT_EQ(e.position, 18u);
+    EXPECT_NE(std::string(e.what()).find("city is not indexed for segments"), std::string::npos);
+  }
+  SegmentIndex index(c);
+  std::vector<SegmentRow> rows(2);
+  rows[0].id = 1;
+  rows[0].golden = {"DE", "bern", "", "", ""};
+  rows[1].id = 2;
+  rows[1].golden = {"FR", "paris", "", "", ""};
+  index.Apply({}, rows);
+  const SegmentIndexStats st = index.Stats();
+  EXPECT_EQ(st.fields[1].values, 0u);  // nothing kept for city
+  EXPECT_EQ(st.fields[1].bytes, 0u);
+  EXPECT_EQ(index.Count(SegmentQuery::Parse("country != \"DE\"", c, norm), kToday), 1u);
+}
+
 TEST(SegmentQuery, TypedValues) {
   EXPECT_EQ(ParseInteger("-42"), -42);
   EXPECT_EQ(ParseInteger("+7"), 7);

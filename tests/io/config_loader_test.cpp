@@ -294,13 +294,15 @@ TEST(ParseConfig, AttributeTypesAndSegmentsSection) {
   const Config c = ParseConfig(std::string(kKinds) +
                                    "[attributes]\nage = { type = \"integer\" }\n"
                                    "born = { type = \"date\", normalizer = \"date\" }\n"
-                                   "vip = { type = \"boolean\" }\ncity = {}\n"
+                                   "vip = { type = \"boolean\" }\ncity = { segment = false }\n"
                                    "[segments]\nmax_bitmap_values = 100\n" + kSource,
                                "t.toml", "/base");
   EXPECT_EQ(c.attributes[0].type, AttrType::kInteger);
   EXPECT_EQ(c.attributes[1].type, AttrType::kDate);
   EXPECT_EQ(c.attributes[2].type, AttrType::kBoolean);
   EXPECT_EQ(c.attributes[3].type, AttrType::kString);
+  EXPECT_TRUE(c.attributes[0].segment);
+  EXPECT_FALSE(c.attributes[3].segment);
   EXPECT_EQ(c.segments.max_bitmap_values, 100u);
   EXPECT_EQ(ParseConfig(std::string(kKinds) + kSource, "t.toml", "/base").segments.max_bitmap_values,
             4096u);
