@@ -168,4 +168,93 @@ IdSet IdSet::Borrow(const Words& w, uint64_t count) {
   return s;
 }
 
+IdSet Intersect(const IdSet& scope, const IdSet& b, uint64_t bound) {
+  if (scope.dense() && b.dense()) {
+    Words out(WordsFor(bound), 0);
+    const size_t n = std::min({WordsFor(bound), scope.nwords(), b.nwords()});
+    const uint64_t c = AndWords(out.data(), scope.words(), b.words(), n);
+    return IdSet::Dense(std::move(out), c);
+  }
+  if (!scope.dense() && !b.dense()) return IdSet::Sparse(scope.sparse() & b.sparse());
+  const IdSet& walk = scope.dense() ? b : scope;  // the sparse side, tested against the other
+  const IdSet& test = scope.dense() ? scope : b;
+  std::vector<uint32_t> kept;
+  walk.ForEach(0, bound, [&](uint32_t id) {
+    if (TestBit(test.words(), test.nwords(), id)) kept.push_back(id);
+    return true;
+  });
+  return IdSet::Sparse(Roaring(kept.size(), kept.data()));
+}
+
+uint64_t IntersectCount(const IdSet& scope, const IdSet& b, uint64_t bound) {
+  if (scope.dense() && b.dense()) {
+    return AndCountWords(scope.words(), b.words(), std::min(scope.nwords(), b.nwords()));
+  }
+  if (!scope.dense() && !b.dense()) return scope.sparse().and_cardinality(b.sparse());
+  const IdSet& walk = scope.dense() ? b : scope;
+  const IdSet& test = scope.dense() ? scope : b;
+  uint64_t n = 0;
+  walk.ForEach(0, bound, [&](uint32_t id) {
+    n += TestBit(test.words(), test.nwords(), id);
+    return true;
+  });
+  return n;
+}
+
+IdSet Minus(const IdSet& a, const IdSet& b, uint64_t bound) {
+  if (a.dense()) {
+    Words out(a.words(), a.words() + a.nwords());
+    out.resize(WordsFor(bound), 0);
+    if (b.dense()) {
+      const size_t n = std::min(out.size(), b.nwords());
+      const uint64_t c = AndNotWords(out.data(), out.data(), b.words(), n);
+      return IdSet::Dense(std::move(out), c + CountWords(out.data() + n, out.size() - n));
+    }
+    b.ForEach(0, bound, [&](uint32_t id) {
+      ClearBit(out.data(), id);
+      return true;
+    });
+    const uint64_t c = CountWords(out.data(), out.size());
+    return IdSet::Dense(std::move(out), c);
+  }
+  if (!b.dense()) return IdSet::Sparse(a.sparse() - b.sparse());
+  std::vector<uint32_t> kept;
+  a.ForEach(0, bound, [&](uint32_t id) {
+    if (!TestBit(b.words(), b.nwords(), id)) kept.push_back(id);
+    return true;
+  });
+  return IdSet::Sparse(Roaring(kept.size(), kept.data()));
+}
+
+IdSet Union(const std::vector<IdSet>& parts, uint64_t bound) {
+  uint64_t total = 0;
+  bool dense = false;
+  for (const IdSet& p : parts) {
+    total += p.count();
+    dense |= p.dense();
+  }
+  if (parts.size() == 1) return parts[0];
+  if (!dense && total * 64 < bound) {
+    std::vector<const Roaring*> ptrs;
+    for (const IdSet& p : parts) {
+      if (p.count() != 0) ptrs.push_back(&p.sparse());
+    }
+    if (ptrs.empty()) return IdSet();
+    return IdSet::Sparse(ptrs.size() == 1 ? *ptrs[0] : Roaring::fastunion(ptrs.size(), ptrs.data()));
+  }
+  Words out(WordsFor(bound), 0);
+  for (const IdSet& p : parts) {
+    if (p.dense()) {
+      OrWords(out.data(), p.words(), std::min(WordsFor(bound), p.nwords()));
+    } else {
+      p.ForEach(0, bound, [&](uint32_t id) {
+        SetBit(out.data(), id);
+        return true;
+      });
+    }
+  }
+  const uint64_t c = CountWords(out.data(), out.size());
+  return IdSet::Dense(std::move(out), c);
+}
+
 }  // namespace idg::segments

@@ -97,4 +97,11 @@ class IdSet {
   const Words* words_ = nullptr;
 };
 
+// Set algebra over the ids below `bound`; dense results span WordsFor(bound) words.
+IdSet Intersect(const IdSet& a, const IdSet& b, uint64_t bound);
+uint64_t IntersectCount(const IdSet& a, const IdSet& b, uint64_t bound);
+IdSet Minus(const IdSet& a, const IdSet& b, uint64_t bound);  // a \ b
+// Dense when any part is, or when the parts together hold 1/64 of the ids or more.
+IdSet Union(const std::vector<IdSet>& parts, uint64_t bound);
+
 }  // namespace idg::segments

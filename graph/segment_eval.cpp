@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <optional>
 
+#include "graph/segment_pred.h"
 #include "graph/segment_store.h"
 
 namespace idg::segments {
@@ -27,52 +28,6 @@ constexpr double kContainerCost = 60.0;
 constexpr double kFixedCost = 200.0;
 constexpr size_t kChunkWords = 1024;  // 65,536 ids: the unit of parallel loops over ids
 
-// A predicate bound to a field: the column values it accepts.
-struct Leaf {
-  // Calls f with the cheapest function that tells whether a column value is accepted.
-  template <class F>
-  decltype(auto) WithTest(F&& fn) const {
-    if (f->is_set()) {
-      const uint64_t m = mask;
-      const bool neg = negate;
-      return fn([m, neg](int64_t v) { return ((static_cast<uint64_t>(v) & m) != 0) != neg; });
-    }
-    if (ranges.size() == 1 && !negate) {  // null (the smallest value) is below every range
-      const int64_t lo = ranges[0].first, hi = ranges[0].second;
-      return fn([lo, hi](int64_t v) { return v >= lo && v <= hi; });
-    }
-    return fn([this](int64_t v) { return Test(v); });
-  }
-
-  const Field* f = nullptr;
-  bool negate = false;  // `!=`: values other than those in `ranges` (set fields: no bit)
-  std::vector<std::pair<int64_t, int64_t>> ranges;  // sorted, disjoint, inclusive
-  uint64_t mask = 0;                                // set fields
-
-  bool Test(int64_t v) const {
-    if (f->is_set()) return ((static_cast<uint64_t>(v) & mask) != 0) != negate;
-    return v != kNull && InRanges(v) != negate;
-  }
-  // Whether a (present) value is among those listed, before negation.
-  bool InRanges(int64_t v) const {
-    const auto it = std::upper_bound(ranges.begin(), ranges.end(), v,
-                                     [](int64_t x, const auto& r) { return x < r.first; });
-    return it != ranges.begin() && v <= std::prev(it)->second;
-  }
-};
-
-
-// A predicate bound to its field, with the bitmaps of the values it accepts.
-struct Pred {
-  Leaf leaf;
-  std::vector<const Bitmap*> bms;      // bitmapped fields: buckets accepted whole
-  std::vector<const Bitmap*> partial;  // buckets accepted in part: members checked one by one
-  uint64_t members = 0;                // members of both, summed
-  // One value per profile: the values' bitmaps are disjoint and counts add up.
-  bool disjoint() const { return !leaf.f->is_set() || bms.size() <= 1; }
-  bool single() const { return bms.size() == 1 && partial.empty() && !leaf.negate; }
-};
-
 class Evaluator {
  public:
   Evaluator(const SegmentIndex::Impl& ix, int64_t today)
@@ -80,7 +35,7 @@ class Evaluator {
 
   IdSet Run(const QueryNode& q, const IdSet* scope) const {
     switch (q.type) {
-      case QueryNode::Type::kPredicate: return RunPred(Prepare(Bind(q)), scope);
+      case QueryNode::Type::kPredicate: return RunPred(Prepare(Bind(ix_.fields[q.field], q, today_)), scope);
       case QueryNode::Type::kNot: return Minus(scope ? *scope : ix_.live.View(), Run(q.children[0], scope));
       case QueryNode::Type::kOr: {
         std::vector<IdSet> parts(q.children.size());
@@ -95,7 +50,7 @@ class Evaluator {
 
   uint64_t Count(const QueryNode& q, const IdSet* scope) const {
     switch (q.type) {
-      case QueryNode::Type::kPredicate: return CountPred(Prepare(Bind(q)), scope);
+      case QueryNode::Type::kPredicate: return CountPred(Prepare(Bind(ix_.fields[q.field], q, today_)), scope);
       case QueryNode::Type::kNot:
         return (scope ? scope->count() : ix_.live.count) - Count(q.children[0], scope);
       case QueryNode::Type::kOr: return Run(q, scope).count();
@@ -105,112 +60,6 @@ class Evaluator {
   }
 
  private:
-  // ---- binding --------------------------------------------------------------------------
-
-  Leaf Bind(const QueryNode& q) const {
-    Leaf leaf;
-    const Field& f = ix_.fields[q.field];
-    leaf.f = &f;
-    leaf.negate = q.op == CompareOp::kNe;
-    if (f.is_set()) {
-      for (const QueryValue& v : q.values) leaf.mask |= uint64_t{1} << v.number;
-      return leaf;
-    }
-    if (f.spec.type == FieldType::kString) {
-      std::vector<int64_t> hits;
-      if (q.op == CompareOp::kEq || q.op == CompareOp::kNe || q.op == CompareOp::kIn) {
-        for (const QueryValue& v : q.values) {
-          if (auto it = f.codes.find(v.text); it != f.codes.end()) hits.push_back(it->second);
-        }
-      } else {
-        const std::string_view x = q.values[0].text;
-        auto match = [&](std::string_view s) {
-          switch (q.op) {
-            case CompareOp::kLt: return s < x;
-            case CompareOp::kLe: return s <= x;
-            case CompareOp::kGt: return s > x;
-            case CompareOp::kGe: return s >= x;
-            case CompareOp::kPrefix: return s.starts_with(x);
-            default: return false;
-          }
-        };
-        for (const auto& [s, code] : f.codes) {
-          if (match(s)) hits.push_back(code);
-        }
-      }
-      std::sort(hits.begin(), hits.end());
-      hits.erase(std::unique(hits.begin(), hits.end()), hits.end());
-      for (int64_t c : hits) {
-        if (!leaf.ranges.empty() && leaf.ranges.back().second + 1 == c) {
-          leaf.ranges.back().second = c;
-        } else {
-          leaf.ranges.push_back({c, c});
-        }
-      }
-      return leaf;
-    }
-    std::vector<int64_t> vals;
-    for (const QueryValue& v : q.values) vals.push_back(v.relative ? today_ + v.number : v.number);
-    const int64_t x = vals[0];
-    switch (q.op) {
-      case CompareOp::kEq:
-      case CompareOp::kNe: leaf.ranges = {{x, x}}; break;
-      case CompareOp::kLt: if (x > kNull + 1) leaf.ranges = {{kNull + 1, x - 1}}; break;
-      case CompareOp::kLe: leaf.ranges = {{kNull + 1, x}}; break;
-      case CompareOp::kGt: if (x < kMax) leaf.ranges = {{x + 1, kMax}}; break;
-      case CompareOp::kGe: leaf.ranges = {{x, kMax}}; break;
-      case CompareOp::kIn:
-        std::sort(vals.begin(), vals.end());
-        vals.erase(std::unique(vals.begin(), vals.end()), vals.end());
-        for (int64_t v : vals) leaf.ranges.push_back({v, v});
-        break;
-      case CompareOp::kPrefix: break;
-    }
-    return leaf;
-  }
-
-  Pred Prepare(Leaf leaf) const {
-    Pred p;
-    p.leaf = std::move(leaf);
-    if (!p.leaf.f->bitmapped) return p;
-    const auto& m = p.leaf.f->bitmaps;
-    if (p.leaf.f->is_set()) {
-      for (uint64_t b = p.leaf.mask; b != 0; b &= b - 1) {
-        if (auto it = m.find(std::countr_zero(b)); it != m.end()) p.bms.push_back(&it->second);
-      }
-    } else {
-      const int shift = p.leaf.f->shift;
-      const int64_t width = (int64_t{1} << shift) - 1;
-      for (const auto& [lo, hi] : p.leaf.ranges) {
-        for (auto it = m.lower_bound(lo >> shift); it != m.end() && it->first <= (hi >> shift); ++it) {
-          const int64_t first = it->first * (int64_t{1} << shift);  // the bucket's values
-          const int64_t last = first > kMax - width ? kMax : first + width;
-          if (lo <= first && last <= hi) {
-            p.bms.push_back(&it->second);
-          } else if (std::find(p.partial.begin(), p.partial.end(), &it->second) == p.partial.end()) {
-            p.partial.push_back(&it->second);
-          }
-        }
-      }
-    }
-    for (const Bitmap* b : p.bms) p.members += b->count;
-    for (const Bitmap* b : p.partial) p.members += b->count;
-    return p;
-  }
-
-  // Accepted values of two predicates on one field, both required: the intersection.
-  static std::vector<std::pair<int64_t, int64_t>> IntersectRanges(
-      const std::vector<std::pair<int64_t, int64_t>>& a,
-      const std::vector<std::pair<int64_t, int64_t>>& b) {
-    std::vector<std::pair<int64_t, int64_t>> out;
-    for (size_t i = 0, j = 0; i < a.size() && j < b.size();) {
-      const int64_t lo = std::max(a[i].first, b[j].first), hi = std::min(a[i].second, b[j].second);
-      if (lo <= hi) out.push_back({lo, hi});
-      a[i].second < b[j].second ? ++i : ++j;
-    }
-    return out;
-  }
-
   const Bitmap& Base(const Leaf& leaf) const { return leaf.f->is_set() ? ix_.live : leaf.f->present; }
 
   // ---- costs ----------------------------------------------------------------------------
@@ -281,97 +130,12 @@ class Evaluator {
 
   // ---- set operations -------------------------------------------------------------------
 
-  // scope ∩ b.
-  IdSet Intersect(const IdSet& scope, const IdSet& b) const {
-    if (scope.dense() && b.dense()) {
-      Words out(words_, 0);
-      const size_t n = std::min({words_, scope.nwords(), b.nwords()});
-      const uint64_t c = AndWords(out.data(), scope.words(), b.words(), n);
-      return IdSet::Dense(std::move(out), c);
-    }
-    if (!scope.dense() && !b.dense()) return IdSet::Sparse(scope.sparse() & b.sparse());
-    const IdSet& walk = scope.dense() ? b : scope;  // the sparse side, tested against the other
-    const IdSet& test = scope.dense() ? scope : b;
-    std::vector<uint32_t> kept;
-    walk.ForEach(0, ix_.bound, [&](uint32_t id) {
-      if (TestBit(test.words(), test.nwords(), id)) kept.push_back(id);
-      return true;
-    });
-    return IdSet::Sparse(Roaring(kept.size(), kept.data()));
+  IdSet Intersect(const IdSet& a, const IdSet& b) const { return segments::Intersect(a, b, ix_.bound); }
+  uint64_t IntersectCount(const IdSet& a, const IdSet& b) const {
+    return segments::IntersectCount(a, b, ix_.bound);
   }
-
-  uint64_t IntersectCount(const IdSet& scope, const IdSet& b) const {
-    if (scope.dense() && b.dense()) {
-      return AndCountWords(scope.words(), b.words(), std::min(scope.nwords(), b.nwords()));
-    }
-    if (!scope.dense() && !b.dense()) return scope.sparse().and_cardinality(b.sparse());
-    const IdSet& walk = scope.dense() ? b : scope;
-    const IdSet& test = scope.dense() ? scope : b;
-    uint64_t n = 0;
-    walk.ForEach(0, ix_.bound, [&](uint32_t id) {
-      n += TestBit(test.words(), test.nwords(), id);
-      return true;
-    });
-    return n;
-  }
-
-  // a \ b, for b ⊆ a or not.
-  IdSet Minus(const IdSet& a, const IdSet& b) const {
-    if (a.dense()) {
-      Words out(a.words(), a.words() + a.nwords());
-      out.resize(words_, 0);
-      if (b.dense()) {
-        const size_t n = std::min(out.size(), b.nwords());
-        const uint64_t c = AndNotWords(out.data(), out.data(), b.words(), n);
-        return IdSet::Dense(std::move(out), c + CountWords(out.data() + n, out.size() - n));
-      }
-      b.ForEach(0, ix_.bound, [&](uint32_t id) {
-        ClearBit(out.data(), id);
-        return true;
-      });
-      const uint64_t c = CountWords(out.data(), out.size());
-      return IdSet::Dense(std::move(out), c);
-    }
-    if (!b.dense()) return IdSet::Sparse(a.sparse() - b.sparse());
-    std::vector<uint32_t> kept;
-    a.ForEach(0, ix_.bound, [&](uint32_t id) {
-      if (!TestBit(b.words(), b.nwords(), id)) kept.push_back(id);
-      return true;
-    });
-    return IdSet::Sparse(Roaring(kept.size(), kept.data()));
-  }
-
-  // The union; dense when any part is, or when the parts together are large.
-  IdSet Union(const std::vector<IdSet>& parts) const {
-    uint64_t total = 0;
-    bool dense = false;
-    for (const IdSet& p : parts) {
-      total += p.count();
-      dense |= p.dense();
-    }
-    if (parts.size() == 1) return parts[0];
-    if (!dense && total * 64 < ix_.bound) {
-      std::vector<const Roaring*> ptrs;
-      for (const IdSet& p : parts) {
-        if (p.count() != 0) ptrs.push_back(&p.sparse());
-      }
-      if (ptrs.empty()) return IdSet();
-      return IdSet::Sparse(ptrs.size() == 1 ? *ptrs[0] : Roaring::fastunion(ptrs.size(), ptrs.data()));
-    }
-    Words out(words_, 0);
-    for (const IdSet& p : parts) {
-      if (p.dense()) {
-        OrWords(out.data(), p.words(), std::min(words_, p.nwords()));
-      } else {
-        p.ForEach(0, ix_.bound, [&](uint32_t id) {
-          SetBit(out.data(), id);
-          return true;
-        });
-      }
-    }
-    const uint64_t c = CountWords(out.data(), out.size());
-    return IdSet::Dense(std::move(out), c);
-  }
+  IdSet Minus(const IdSet& a, const IdSet& b) const { return segments::Minus(a, b, ix_.bound); }
+  IdSet Union(const std::vector<IdSet>& parts) const { return segments::Union(parts, ix_.bound); }
 
   // Intersections of a dense scope with several values, a group of ids at a time in
   // parallel: the scope's words of a group stay in cache while every value's members there
@@ -646,7 +410,7 @@ class Evaluator {
         todo.push_back({&c, std::nullopt, n});
         continue;
       }
-      Leaf leaf = Bind(c);
+      Leaf leaf = Bind(ix_.fields[c.field], c, today_);
       // Two bounds on one field (age >= 30 AND age <= 45) are one range.
       const auto same = std::find_if(todo.begin(), todo.end(), [&](const Child& t) {
         return t.pred && t.pred->leaf.f == leaf.f && !leaf.f->is_set() && !leaf.negate &&
