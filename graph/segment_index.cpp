@@ -98,16 +98,18 @@ void SegmentIndex::Apply(std::span<const ProfileId> removed, std::span<const Seg
     for (size_t i = 0; i < rows.size(); ++i) {
       const SegmentRow& r = rows[i];
       const auto id = static_cast<uint32_t>(r.id);
+      // Strings are interned only once they are known to be new to the profile.
+      const int64_t value = strings ? kNewString : ix.ValueOf(f, r, /*intern=*/false);
       if (had[i]) {
         // A merge or a new record mostly leaves a profile's values as they were.
         const int64_t old = fd.column.Get(id);
         if (strings ? fd.Holds(old, f < r.golden.size() ? r.golden[f] : std::string_view())
-                    : old == ix.ValueOf(f, r, /*intern=*/false)) {
+                    : old == value) {
           continue;
         }
         fd.Unset(id);
       }
-      fd.Set(id, ix.ValueOf(f, r, /*intern=*/true), ix.max_bitmaps);
+      fd.Set(id, strings ? ix.ValueOf(f, r, /*intern=*/true) : value, ix.max_bitmaps);
     }
   };
   tbb::this_task_arena::isolate([&] {
