@@ -52,37 +52,158 @@ IDG_CLONES uint64_t CountWords(const uint64_t* a, size_t n) {
 
 namespace {
 
-// Bit j of the result: whether lo <= v[j] <= hi, for 64 values.
+#define IDG_INLINE inline __attribute__((always_inline))
+
+// Bit j of the result: whether lo <= v[j] <= hi, for the first n <= 64 values.
 template <class T>
-uint64_t RangeMask(const T* v, T lo, T hi) {
+IDG_INLINE uint64_t RangeMask(const T* v, size_t n, T lo, T hi) {
   uint64_t m = 0;
-  for (int j = 0; j < 64; ++j) m |= static_cast<uint64_t>(v[j] >= lo && v[j] <= hi) << j;
+  for (size_t j = 0; j < n; ++j) m |= static_cast<uint64_t>(v[j] >= lo && v[j] <= hi) << j;
   return m;
 }
 
-#if defined(__x86_64__) && !defined(__SANITIZE_THREAD__) && !defined(__SANITIZE_ADDRESS__)
-// The same for 16-bit values, 32 at a time; lo > INT16_MIN.
-__attribute__((target("avx2"))) uint64_t RangeMask16Avx2(const int16_t* v, int16_t lo, int16_t hi) {
-  const __m256i below = _mm256_set1_epi16(static_cast<int16_t>(lo - 1));
-  const __m256i top = _mm256_set1_epi16(hi);
-  uint64_t m = 0;
-  for (int half = 0; half < 2; ++half) {
-    const int16_t* p = v + 32 * half;
-    const __m256i a = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
-    const __m256i b = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 16));
-    const __m256i in_a = _mm256_andnot_si256(_mm256_cmpgt_epi16(a, top), _mm256_cmpgt_epi16(a, below));
-    const __m256i in_b = _mm256_andnot_si256(_mm256_cmpgt_epi16(b, top), _mm256_cmpgt_epi16(b, below));
-    // Bytes a0-7 b0-7 a8-15 b8-15, reordered to a0-15 b0-15.
-    const __m256i packed = _mm256_permute4x64_epi64(_mm256_packs_epi16(in_a, in_b), 0xD8);
-    m |= static_cast<uint64_t>(static_cast<uint32_t>(_mm256_movemask_epi8(packed))) << (32 * half);
+// Bits j of `full`: whether code c[j] lies in [flo, flo + width]; of `cut`: whether it is e0
+// or e1; for the first n <= 64 codes.
+IDG_INLINE void CodeMasks(const uint8_t* c, size_t n, uint8_t flo, uint8_t width, uint8_t e0, uint8_t e1,
+                          uint64_t& full, uint64_t& cut) {
+  full = cut = 0;
+  for (size_t j = 0; j < n; ++j) {
+    full |= static_cast<uint64_t>(static_cast<uint8_t>(c[j] - flo) <= width) << j;
+    cut |= static_cast<uint64_t>(c[j] == e0 || c[j] == e1) << j;
   }
-  return m;
 }
-const bool kAvx2 = __builtin_cpu_supports("avx2");
+
+// The masks of 64 values or codes at a time, for any x86-64.
+struct Plain {
+  template <class T>
+  static IDG_INLINE uint64_t Range(const T* v, T lo, T hi) { return RangeMask(v, 64, lo, hi); }
+  static IDG_INLINE void Codes(const uint8_t* c, uint8_t flo, uint8_t width, uint8_t e0, uint8_t e1,
+                               uint64_t& full, uint64_t& cut) {
+    CodeMasks(c, 64, flo, width, e0, e1, full, cut);
+  }
+};
+
+// Over n ids: the scope's ids whose value lies in [l, h], 64 at a time.
+template <class M, class T>
+IDG_INLINE uint64_t RangeLoop(const T* col, size_t n, const uint64_t* scope, T l, T h, uint64_t* out) {
+  uint64_t c = 0;
+  for (size_t w = 0; w < WordsFor(n); ++w) {
+    const uint64_t s = scope[w];
+    uint64_t m = 0;
+    if (s != 0) {
+      const size_t k = std::min<size_t>(64, n - w * 64);
+      m = s & (k == 64 ? M::Range(col + w * 64, l, h) : RangeMask(col + w * 64, k, l, h));
+      c += static_cast<uint64_t>(std::popcount(m));
+    }
+    if (out) out[w] = m;
+  }
+  return c;
+}
+
+// The same over byte codes: codes held whole, and cut codes checked against the column.
+template <class M, class T>
+IDG_INLINE uint64_t CodedLoop(const uint8_t* codes, const T* col, size_t n, const uint64_t* scope,
+                              const CodeRange& r, int64_t lo, int64_t hi, uint64_t* out) {
+  const bool any_full = r.full_lo <= r.full_hi;
+  const uint8_t e0 = r.edge[0] != 0 ? r.edge[0] : r.edge[1];
+  const uint8_t e1 = r.edge[1] != 0 ? r.edge[1] : e0;
+  const bool any_cut = e0 != 0;
+  const auto width = static_cast<uint8_t>(r.full_hi - r.full_lo);
+  uint64_t c = 0;
+  for (size_t w = 0; w < WordsFor(n); ++w) {
+    const uint64_t s = scope[w];
+    uint64_t m = 0;
+    if (s != 0 && (any_full || any_cut)) {
+      uint64_t full = 0, cut = 0;
+      const size_t k = std::min<size_t>(64, n - w * 64);
+      if (k == 64) {
+        M::Codes(codes + w * 64, r.full_lo, width, e0, e1, full, cut);
+      } else {
+        CodeMasks(codes + w * 64, k, r.full_lo, width, e0, e1, full, cut);
+      }
+      m = any_full ? full & s : 0;
+      // Cut codes are never 0 (null), so their values are present.
+      for (uint64_t x = any_cut ? cut & s & ~m : 0; x != 0; x &= x - 1) {
+        const int64_t v = col[w * 64 + static_cast<size_t>(std::countr_zero(x))];
+        if (v >= lo && v <= hi) m |= x & -x;
+      }
+      c += static_cast<uint64_t>(std::popcount(m));
+    }
+    if (out) out[w] = m;
+  }
+  return c;
+}
+
+#if defined(__x86_64__) && !defined(__SANITIZE_THREAD__) && !defined(__SANITIZE_ADDRESS__)
+#define IDG_AVX2 __attribute__((target("avx2,popcnt")))
+
+// The masks with AVX2: 16-bit values and byte codes 32 at a time, other widths as the compiler
+// vectorizes them.
+struct Avx2 {
+  template <class T>
+  static inline IDG_AVX2 uint64_t Range(const T* v, T lo, T hi) {
+    if constexpr (sizeof(T) != 2) {
+      return RangeMask(v, 64, lo, hi);
+    } else {  // lo > INT16_MIN
+      const __m256i below = _mm256_set1_epi16(static_cast<int16_t>(lo - 1));
+      const __m256i top = _mm256_set1_epi16(hi);
+      uint64_t m = 0;
+      for (int half = 0; half < 2; ++half) {
+        const int16_t* p = v + 32 * half;
+        const __m256i a = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
+        const __m256i b = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 16));
+        const __m256i in_a = _mm256_andnot_si256(_mm256_cmpgt_epi16(a, top), _mm256_cmpgt_epi16(a, below));
+        const __m256i in_b = _mm256_andnot_si256(_mm256_cmpgt_epi16(b, top), _mm256_cmpgt_epi16(b, below));
+        // Bytes a0-7 b0-7 a8-15 b8-15, reordered to a0-15 b0-15.
+        const __m256i packed = _mm256_permute4x64_epi64(_mm256_packs_epi16(in_a, in_b), 0xD8);
+        m |= static_cast<uint64_t>(static_cast<uint32_t>(_mm256_movemask_epi8(packed))) << (32 * half);
+      }
+      return m;
+    }
+  }
+  static inline IDG_AVX2 void Codes(const uint8_t* c, uint8_t flo, uint8_t width, uint8_t e0, uint8_t e1,
+                                        uint64_t& full, uint64_t& cut) {
+    const __m256i lo = _mm256_set1_epi8(static_cast<char>(flo)), w = _mm256_set1_epi8(static_cast<char>(width));
+    const __m256i a = _mm256_set1_epi8(static_cast<char>(e0)), b = _mm256_set1_epi8(static_cast<char>(e1));
+    full = cut = 0;
+    for (int half = 0; half < 2; ++half) {
+      const __m256i x = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(c + 32 * half));
+      const __m256i d = _mm256_sub_epi8(x, lo);  // unsigned: d <= width when flo <= x <= flo + width
+      const __m256i in = _mm256_cmpeq_epi8(_mm256_min_epu8(d, w), d);
+      const __m256i on = _mm256_or_si256(_mm256_cmpeq_epi8(x, a), _mm256_cmpeq_epi8(x, b));
+      full |= static_cast<uint64_t>(static_cast<uint32_t>(_mm256_movemask_epi8(in))) << (32 * half);
+      cut |= static_cast<uint64_t>(static_cast<uint32_t>(_mm256_movemask_epi8(on))) << (32 * half);
+    }
+  }
+};
+
+template <class T>
+IDG_AVX2 uint64_t RangeLoopAvx2(const T* col, size_t n, const uint64_t* scope, T l, T h, uint64_t* out) {
+  return RangeLoop<Avx2>(col, n, scope, l, h, out);
+}
+template <class T>
+IDG_AVX2 uint64_t CodedLoopAvx2(const uint8_t* codes, const T* col, size_t n, const uint64_t* scope,
+                                const CodeRange& r, int64_t lo, int64_t hi, uint64_t* out) {
+  return CodedLoop<Avx2>(codes, col, n, scope, r, lo, hi, out);
+}
+const bool kAvx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("popcnt");
 #else
 const bool kAvx2 = false;
-uint64_t RangeMask16Avx2(const int16_t*, int16_t, int16_t) { return 0; }
+template <class T>
+uint64_t RangeLoopAvx2(const T*, size_t, const uint64_t*, T, T, uint64_t*) { return 0; }
+template <class T>
+uint64_t CodedLoopAvx2(const uint8_t*, const T*, size_t, const uint64_t*, const CodeRange&, int64_t, int64_t,
+                       uint64_t*) {
+  return 0;
+}
 #endif
+
+template <class T>
+uint64_t CodedRangeInScopeT(const uint8_t* codes, const T* col, size_t n, const uint64_t* scope,
+                            const CodeRange& r, int64_t lo, int64_t hi, uint64_t* out) {
+  return kAvx2 ? CodedLoopAvx2(codes, col, n, scope, r, lo, hi, out)
+               : CodedLoop<Plain>(codes, col, n, scope, r, lo, hi, out);
+}
 
 template <class T>
 uint64_t RangeInScopeT(const T* col, size_t n, const uint64_t* scope, int64_t lo, int64_t hi,
@@ -92,35 +213,12 @@ uint64_t RangeInScopeT(const T* col, size_t n, const uint64_t* scope, int64_t lo
   const int64_t tmax = std::numeric_limits<T>::max();
   lo = std::max(lo, tmin);
   hi = std::min(hi, tmax);
-  const size_t words = WordsFor(n);
   if (lo > hi) {
-    if (out) std::fill(out, out + words, 0);
+    if (out) std::fill(out, out + WordsFor(n), 0);
     return 0;
   }
   const T l = static_cast<T>(lo), h = static_cast<T>(hi);
-  uint64_t c = 0;
-  for (size_t w = 0; w < words; ++w) {
-    const uint64_t s = scope[w];
-    uint64_t m = 0;
-    if (s != 0) {
-      if ((w + 1) * 64 <= n) {
-        if constexpr (sizeof(T) == 2) {
-          m = kAvx2 ? RangeMask16Avx2(col + w * 64, l, h) : RangeMask(col + w * 64, l, h);
-        } else {
-          m = RangeMask(col + w * 64, l, h);
-        }
-      } else {
-        for (size_t j = 0; w * 64 + j < n; ++j) {
-          const T v = col[w * 64 + j];
-          m |= static_cast<uint64_t>(v >= l && v <= h) << j;
-        }
-      }
-      m &= s;
-      c += static_cast<uint64_t>(std::popcount(m));
-    }
-    if (out) out[w] = m;
-  }
-  return c;
+  return kAvx2 ? RangeLoopAvx2(col, n, scope, l, h, out) : RangeLoop<Plain>(col, n, scope, l, h, out);
 }
 
 }  // namespace
@@ -136,6 +234,19 @@ uint64_t RangeInScope(const int32_t* col, size_t n, const uint64_t* scope, int64
 uint64_t RangeInScope(const int64_t* col, size_t n, const uint64_t* scope, int64_t lo, int64_t hi,
                       uint64_t* out) {
   return RangeInScopeT(col, n, scope, lo, hi, out);
+}
+
+uint64_t CodedRangeInScope(const uint8_t* codes, const int16_t* col, size_t n, const uint64_t* scope,
+                           const CodeRange& r, int64_t lo, int64_t hi, uint64_t* out) {
+  return CodedRangeInScopeT(codes, col, n, scope, r, lo, hi, out);
+}
+uint64_t CodedRangeInScope(const uint8_t* codes, const int32_t* col, size_t n, const uint64_t* scope,
+                           const CodeRange& r, int64_t lo, int64_t hi, uint64_t* out) {
+  return CodedRangeInScopeT(codes, col, n, scope, r, lo, hi, out);
+}
+uint64_t CodedRangeInScope(const uint8_t* codes, const int64_t* col, size_t n, const uint64_t* scope,
+                           const CodeRange& r, int64_t lo, int64_t hi, uint64_t* out) {
+  return CodedRangeInScopeT(codes, col, n, scope, r, lo, hi, out);
 }
 
 IdSet IdSet::Sparse(Roaring r) {

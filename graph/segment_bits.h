@@ -39,6 +39,22 @@ uint64_t RangeInScope(const int32_t* col, size_t n, const uint64_t* scope, int64
 uint64_t RangeInScope(const int64_t* col, size_t n, const uint64_t* scope, int64_t lo, int64_t hi,
                       uint64_t* out);
 
+// The byte codes a range of values takes (graph/segment_codes.h): those of the buckets it
+// holds whole, and those of the (at most two) buckets it cuts.
+struct CodeRange {
+  uint8_t full_lo = 1, full_hi = 0;  // none while full_lo > full_hi
+  uint8_t edge[2] = {0, 0};          // 0: none
+};
+
+// The same over a column's byte codes: ids of `scope` whose code the range holds whole, and
+// those whose code it cuts and whose column value lies in [lo, hi].
+uint64_t CodedRangeInScope(const uint8_t* codes, const int16_t* col, size_t n, const uint64_t* scope,
+                           const CodeRange& r, int64_t lo, int64_t hi, uint64_t* out);
+uint64_t CodedRangeInScope(const uint8_t* codes, const int32_t* col, size_t n, const uint64_t* scope,
+                           const CodeRange& r, int64_t lo, int64_t hi, uint64_t* out);
+uint64_t CodedRangeInScope(const uint8_t* codes, const int64_t* col, size_t n, const uint64_t* scope,
+                           const CodeRange& r, int64_t lo, int64_t hi, uint64_t* out);
+
 // A set of profile ids, owned or borrowed from the index (valid while its read lock is held).
 class IdSet {
  public:

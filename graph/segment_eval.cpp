@@ -17,12 +17,13 @@ namespace {
 // Rough relative costs of the ways to answer a predicate, measured on 10M profiles (a unit is
 // about 1.7 ns there): testing one member of a sparse bitmap; reading a profile's column value
 // out of order (a cache miss, mostly); reading a whole column in order, per id, either one
-// value at a time or 64 against a scope word; one 64-bit word of a dense intersection; and
+// value at a time, or 64 against a scope word, or 64 byte codes; one 64-bit word of a dense intersection; and
 // walking into one more 65,536-id block of a sparse bitmap.
 constexpr double kTestCost = 1.0;
 constexpr double kProbeCost = 4.0;
 constexpr double kScanCost = 0.6;
 constexpr double kRangeScanCost = 0.08;
+constexpr double kCodeScanCost = 0.03;
 constexpr double kWordCost = 1.2;
 constexpr double kContainerCost = 60.0;
 constexpr double kFixedCost = 200.0;
@@ -100,7 +101,8 @@ class Evaluator {
   std::pair<double, Way> Cost(const Pred& p, const IdSet& scope) const {
     std::pair<double, Way> best{kProbeCost * static_cast<double>(scope.count()), Way::kProbe};
     if (scope.dense() && Scannable(p.leaf)) {
-      const double scan = kRangeScanCost * static_cast<double>(ix_.bound);
+      const double per_id = p.leaf.f->column.codes() ? kCodeScanCost : kRangeScanCost;
+      const double scan = per_id * static_cast<double>(ix_.bound);
       if (scan < best.first) best = {scan, Way::kScan};
     }
     if (!p.leaf.f->bitmapped) return best;
@@ -178,9 +180,10 @@ class Evaluator {
 
   IdSet SelectInScope(const IdSet& scope, const std::vector<const Bitmap*>& bms) const {
     Words out(words_, 0);
+    std::vector<uint64_t> counts(static_cast<size_t>((ix_.bound + kGroupIds - 1) / kGroupIds));
     const uint64_t* sw = scope.words();
     const size_t sn = scope.nwords();
-    ForEachGroup([&](size_t, uint64_t lo, uint64_t hi, size_t wlo, size_t whi) {
+    ForEachGroup([&](size_t g, uint64_t lo, uint64_t hi, size_t wlo, size_t whi) {
       for (const Bitmap* b : bms) {
         if (!b->dense.empty()) {
           const size_t end = std::min({whi, sn, b->dense.size()});
@@ -192,9 +195,11 @@ class Evaluator {
           return true;
         });
       }
+      counts[g] = CountWords(out.data() + wlo, whi - wlo);
     });
-    const uint64_t c = CountWords(out.data(), out.size());
-    return IdSet::Dense(std::move(out), c);
+    uint64_t total = 0;
+    for (uint64_t c : counts) total += c;
+    return IdSet::Dense(std::move(out), total);
   }
 
   // ---- predicates -----------------------------------------------------------------------
@@ -343,18 +348,24 @@ class Evaluator {
   }
 
   // The profiles of a dense scope whose column value lies in the leaf's one range, reading the
-  // column in order, a group of ids at a time in parallel; only counted when `count`.
+  // column (or its byte codes) in order, a group of ids at a time in parallel; only counted
+  // when `count`.
   IdSet ScanInScope(const Leaf& leaf, const IdSet& scope, uint64_t* count) const {
     Words out(count ? 0 : words_, 0);
     std::vector<uint64_t> counts(static_cast<size_t>((ix_.bound + kGroupIds - 1) / kGroupIds));
     const auto [lo, hi] = leaf.ranges[0];
-    leaf.f->column.Visit([&](const auto& col, auto) {
+    const Column& column = leaf.f->column;
+    const uint8_t* codes = column.codes();
+    const CodeRange cr = codes ? column.code_map().Range(lo, hi) : CodeRange();
+    column.Visit([&](const auto& col, auto) {
       const uint64_t end = std::min<uint64_t>({col.size(), ix_.bound, scope.nwords() * 64});
       ForEachGroup([&](size_t g, uint64_t first, uint64_t last, size_t, size_t) {
         last = std::min(last, end);
         if (first >= last) return;
-        counts[g] = RangeInScope(col.data() + first, last - first, scope.words() + first / 64, lo,
-                                 hi, count ? nullptr : out.data() + first / 64);
+        const uint64_t* sw = scope.words() + first / 64;
+        uint64_t* ow = count ? nullptr : out.data() + first / 64;
+        counts[g] = codes ? CodedRangeInScope(codes + first, col.data() + first, last - first, sw, cr, lo, hi, ow)
+                          : RangeInScope(col.data() + first, last - first, sw, lo, hi, ow);
       });
     });
     uint64_t total = 0;

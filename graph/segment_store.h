@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "graph/segment_bits.h"
+#include "graph/segment_codes.h"
 #include "graph/segment_index.h"
 #include "graph/segment_query.h"
 
@@ -32,10 +33,10 @@ struct Hash {
 
 // One value per ProfileId, stored 16 bits wide while every value fits (dates from 1900 to
 // 2059, small integers and codes, masks of up to 15 bits), then 32, then 64: scans and probes
-// read less memory.
+// read less memory. Ordered columns (`coded`) also keep each value's byte code for range scans.
 class Column {
  public:
-  explicit Column(int64_t fill) : fill_(fill) {}
+  explicit Column(int64_t fill, bool coded = false) : fill_(fill), coded_(coded) {}
   // Calls f(values, widen) with the column's array and the function that reads one value.
   template <class F>
   decltype(auto) Visit(F&& f) const {
@@ -54,11 +55,15 @@ class Column {
       Mutate([&](auto& vec) { vec.resize(n, Narrow<typename std::decay_t<decltype(vec)>::value_type>(fill_)); });
     }
     Mutate([&](auto& vec) { vec[i] = Narrow<typename std::decay_t<decltype(vec)>::value_type>(v); });
+    if (coded_) SetCode(i, v);
   }
   size_t bytes() const {
     return h_.capacity() * sizeof(int16_t) + n_.capacity() * sizeof(int32_t) +
-           w_.capacity() * sizeof(int64_t);
+           w_.capacity() * sizeof(int64_t) + codes_.capacity();
   }
+  // One byte per id (as many as values), 0 for null; null unless the column is coded.
+  const uint8_t* codes() const { return coded_ ? codes_.data() : nullptr; }
+  const ByteCodes& code_map() const { return map_; }
 
  private:
   template <class T>
@@ -74,6 +79,29 @@ class Column {
     const int64_t lo = width_ == 16 ? std::numeric_limits<int16_t>::min() : std::numeric_limits<int32_t>::min();
     const int64_t hi = width_ == 16 ? std::numeric_limits<int16_t>::max() : std::numeric_limits<int32_t>::max();
     return v > lo && v <= hi;
+  }
+  void SetCode(size_t i, int64_t v) {
+    if (v != kNull && !map_.Covers(v)) Recode();
+    codes_.resize(size(), 0);
+    codes_[i] = v == kNull ? 0 : map_.Code(v);
+  }
+  // New codes for every value, fitted to the present values' span.
+  void Recode() {
+    int64_t lo = kMax, hi = kNull;
+    Visit([&](const auto& vals, auto widen) {
+      for (const auto x : vals) {
+        const int64_t v = widen(x);
+        if (v == kNull) continue;
+        lo = std::min(lo, v);
+        hi = std::max(hi, v);
+      }
+      map_.Fit(lo, hi);
+      codes_.resize(vals.size());
+      for (size_t j = 0; j < vals.size(); ++j) {
+        const int64_t v = widen(vals[j]);
+        codes_[j] = v == kNull ? 0 : map_.Code(v);
+      }
+    });
   }
   template <class F>
   void Mutate(F&& f) {
@@ -97,6 +125,9 @@ class Column {
   }
 
   int64_t fill_;
+  bool coded_;
+  ByteCodes map_;
+  std::vector<uint8_t> codes_;
   int width_ = 16;
   std::vector<int16_t> h_;
   std::vector<int32_t> n_;
@@ -143,7 +174,9 @@ struct Bitmap {
 // One field of every profile: a column, and bitmaps while the field has few values. Set
 // fields (source, has) hold a bit mask in the column and one bitmap per bit, always.
 struct Field {
-  explicit Field(FieldSpec s) : spec(std::move(s)), column(is_set() ? 0 : kNull) {}
+  explicit Field(FieldSpec s)
+      : spec(std::move(s)),
+        column(is_set() ? 0 : kNull, spec.type == FieldType::kInteger || spec.type == FieldType::kDate) {}
   FieldSpec spec;
   Column column;  // per ProfileId; kNull: absent (set fields: 0)
   // Strings: a dictionary of the values some profile holds now.
