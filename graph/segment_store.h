@@ -82,7 +82,10 @@ class Column {
   }
   void SetCode(size_t i, int64_t v) {
     if (v != kNull && !map_.Covers(v)) Recode();
-    codes_.resize(size(), 0);
+    if (codes_.size() < size()) {  // as the column grew: by half, not double
+      codes_.reserve(size());
+      codes_.resize(size(), 0);
+    }
     codes_[i] = v == kNull ? 0 : map_.Code(v);
   }
   // New codes for every value, fitted to the present values' span.
