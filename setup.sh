@@ -53,15 +53,15 @@ case "$cmd" in
   test)
     build build -DIDG_BUILD_TESTS=ON -DIDG_BUILD_BENCH=ON
     # The lock-free union-find, the interner, the resolver, the live graph's readers during
-    # ingest, and the service (several clients and event loops at once) again under the
-    # thread sanitizer.
+    # ingest and re-resolution, and the service (several clients and event loops at once) again
+    # under the thread sanitizer.
     build build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DIDG_SANITIZE=thread \
       -DIDG_ENABLE_CUDA=OFF -DIDG_BUILD_TESTS=ON -DIDG_BUILD_BENCH=OFF --target graph_tests
     build build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DIDG_SANITIZE=thread \
       -DIDG_ENABLE_CUDA=OFF -DIDG_BUILD_TESTS=ON -DIDG_BUILD_BENCH=OFF --target rpc_tests
     TSAN_OPTIONS="halt_on_error=1 suppressions=$PWD/tests/tsan.supp" \
       ctest --test-dir build-tsan --output-on-failure -j "$JOBS" \
-      -R '^(UnionFind|Interner|Resolver|LiveGraph|Service|Wire|Erase|Seeds/Concurrency|SegmentConcurrency|SegmentLive)\.'
+      -R '^(UnionFind|Interner|Resolver|LiveGraph|Reresolve|Service|Wire|Erase|Seeds/Concurrency|SegmentConcurrency|SegmentLive)\.'
     # Every suite; its summary is the last line.
     ctest --test-dir build --output-on-failure -j "$JOBS"
     ;;

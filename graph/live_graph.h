@@ -18,11 +18,13 @@
 // records of its blocks (blocks over the cap are skipped whole, as in bulk blocking) with the
 // model given at construction. Term-frequency weights use the value counts at the moment of
 // scoring, so with term_frequency comparisons, scores (not the method) can differ from a bulk
-// run over the final data.
+// run over the final data. Reresolve scores every candidate pair again (with today's counts,
+// and with a model trained again on the live records when asked) and resolves everything.
 #pragma once
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -159,6 +161,27 @@ struct EraseResult {
   std::vector<ProfileSplit> splits;
 };
 
+struct ReresolveOptions {
+  // Train the Fellegi-Sunter model again on the live records first (as the bulk job does:
+  // graph/matcher.h TrainModel), and score with it from then on; false: keep the model.
+  bool retrain = false;
+  // Progress of the current stage ("train", "score", "resolve"): (stage, done, total); called
+  // on the thread that called Reresolve.
+  std::function<void(const char* stage, uint64_t done, uint64_t total)> progress;
+};
+
+struct ReresolveReport {
+  uint64_t records = 0;  // live records resolved again
+  uint64_t profiles_before = 0, profiles_after = 0;
+  uint64_t fuzzy_links_before = 0, fuzzy_links_after = 0;
+  std::vector<ProfileMerge> merges;  // profiles joined: survivor and absorbed ids
+  std::vector<ProfileSplit> splits;  // profiles parted
+  bool retrained = false;
+  int em_iterations = 0;  // of the training (the most any blocking rule's EM took); 0: none
+  bool em_converged = false;
+  double seconds = 0;
+};
+
 struct GraphStats {
   uint64_t records = 0;      // live records
   uint64_t identifiers = 0;  // identifier values held by live records
@@ -196,6 +219,16 @@ class LiveGraph {
   EraseResult EraseProfile(ProfileId id);
   // Erases every profile holding the identifier. Throws idg::Error for an unknown kind.
   EraseResult EraseIdentifier(std::string_view kind, std::string_view raw_value);
+  // Resolves every live record again, as after a lot of ingest: every candidate pair of the
+  // block index scored again with the model (trained again first with options.retrain), the
+  // fuzzy links and reach sets rebuilt, and every reach set resolved again. Profile ids stay
+  // stable as under Ingest (a profile whose records stay together keeps its id; merges and
+  // splits are reported); only profiles whose records or edges changed are published again,
+  // so with the same model and nothing changed, nothing is. Holds the write lock throughout:
+  // writes wait, reads go on and see each profile before or after. Throws idg::Error,
+  // changing nothing, when retraining is asked for without [matching] in the config or with
+  // fewer than two live records.
+  ReresolveReport Reresolve(const ReresolveOptions& options = {});
 
   // --- reads: lock-free, thread-safe with writes ---
 

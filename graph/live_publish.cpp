@@ -347,26 +347,7 @@ void LiveState::LoadBulk(RecordStore records, std::span<const FuzzyLink> links,
       AddLink(links[i].a, links[i].b, links[i].score, link_levels.data() + i * k);
       ReachUnite(links[i].a, links[i].b);
     }
-    std::vector<std::string_view> row(config.attributes.size());
-    std::string buf;
-    for (RecordId r = 0; r < n; ++r) {
-      std::fill(row.begin(), row.end(), std::string_view());
-      for (const AttrValue& a : records_.attributes(r)) {
-        if (row[a.attr].empty()) row[a.attr] = a.value;
-      }
-      for (size_t c = 0; c < k; ++c) {
-        const auto& cmp = config.matching.comparisons[c];
-        const std::string_view v = row[cmp.attr].substr(0, kSimilarityMaxLen);
-        if (!cmp.term_frequency || v.empty()) continue;
-        ++tf_counts_[c][ValueHash(v)];
-        ++tf_present_[c];
-      }
-      for (size_t rule = 0; rule < block_rules_.size(); ++rule) {
-        const uint64_t key = BlockKey(block_rules_[rule], row, buf);
-        block_key_[size_t{r} * block_rules_.size() + rule] = key;
-        if (key != 0) blocks_[rule][key].push_back(r);
-      }
-    }
+    IndexForMatching();
   }
   next_free_ = std::max<ProfileId>(profiles.next_free(), 1);
   profile_bound_.store(next_free_);

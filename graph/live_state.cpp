@@ -42,18 +42,7 @@ LiveState::LiveState(Config c, std::unique_ptr<Interner> in,
   std::sort(junk.begin(), junk.end());
   matching_ = config.matching.enabled && model_.has_value();
   if (matching_) {
-    CheckModelFitsConfig(config, *model_);
-    block_rules_ = BlockingRulesOf(config);
-    compare_rules_ = ComparisonRulesOf(config);
-    for (size_t k = 0; k < compare_rules_.size(); ++k) {
-      weights_.emplace_back();
-      for (size_t l = 0; l < model_->comparisons[k].m.size(); ++l) {
-        weights_[k].push_back(model_->Weight(k, static_cast<uint8_t>(l)));
-      }
-    }
-    min_score_ = model_->ScoreForProbability(config.matching.threshold);
-    clustering_.strict = config.matching.strict_clustering;
-    clustering_.base_score = min_score_;
+    AdoptModel();
     blocks_.resize(block_rules_.size());
     tf_counts_.resize(compare_rules_.size());
     tf_present_.assign(compare_rules_.size(), 0);

@@ -38,6 +38,8 @@ class LiveState {
   IngestResult Ingest(std::span<const IncomingRecord> batch);
   // Erases the profiles (current ids), adding to `res`.
   void Erase(std::span<const ProfileId> ids, EraseResult& res);
+  // Everything resolved again (live_reresolve.cpp).
+  ReresolveReport Reresolve(const ReresolveOptions& options);
 
   // --- reader side: lock-free ---
   ProfileViewPtr View(ProfileId id) const;
@@ -87,6 +89,19 @@ class LiveState {
   int64_t Score(RecordId a, RecordId b, uint8_t* levels) const;
   std::string_view Column(RecordId r, AttrId attr) const;
 
+  // Re-resolution steps (live_reresolve.cpp); the first and third serve construction and
+  // LoadBulk too.
+  void AdoptModel();        // rules, weights and threshold from model_
+  void UseModel(FellegiSunterModel model);  // replaces model_, keeping the old one
+  void IndexForMatching();  // block index and value counts of the live records, whole
+  RecordStore LiveAttributes() const;
+  std::vector<RecordId> Rescore(bool model_changed, const ReresolveOptions& options);
+  bool LinksRecords(IdentifierId x) const;
+  void RebuildReach();
+  void ResolveAll(Changes& changes, const ReresolveOptions& options);
+  std::vector<std::pair<ProfileId, ProfileViewPtr>> ViewsOf(std::span<const RecordId> records);
+  void RepublishUnchanged(std::span<const std::pair<ProfileId, ProfileViewPtr>> views);
+
   // Reach sets: a union-find with member rings.
   RecordId ReachFind(RecordId x);
   void ReachUnite(RecordId a, RecordId b);
@@ -104,6 +119,8 @@ class LiveState {
 
   // writer side
   std::optional<FellegiSunterModel> model_;
+  // Models replaced by Reresolve: views published with them borrow their names.
+  std::vector<std::unique_ptr<const FellegiSunterModel>> retired_models_;
   bool matching_ = false;
   ClusteringOptions clustering_;
   int64_t min_score_ = 0;
