@@ -222,6 +222,13 @@ std::vector<std::string> Client::ReloadConfig() {
   return applied;
 }
 
+ReresolveReport Client::Reresolve(bool retrain) {
+  if (!impl_->admin) impl_->Refuse("re-resolve");
+  auto request = impl_->admin->reresolveRequest();
+  request.setRetrain(retrain);
+  return FromWire(impl_->Send(request).getReport());
+}
+
 const char* RoleName(Role role) {
   switch (role) {
     case Role::kReader:

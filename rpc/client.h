@@ -77,6 +77,11 @@ class Client {
   // idg::Error, nothing applied, when anything else changed (a restart's business), the file
   // does not parse, or the server has no file. This client's own session goes on either way.
   std::vector<std::string> ReloadConfig();
+  // Has the server resolve every live record again (Admin.reresolve), first training the
+  // model again on them when `retrain`; blocks until it is done, which on a large graph takes
+  // a while. Throws idg::Error, nothing changed, when retraining is impossible (no [matching]
+  // in the server's config, fewer than two records).
+  ReresolveReport Reresolve(bool retrain = false);
 
  private:
   struct Impl;

@@ -27,7 +27,7 @@ interface Idgraph {
 enum Role {
   reader @0;  # reads only
   writer @1;  # reads, ingest and segment definitions
-  admin @2;   # reads, writes, erasure and config reload
+  admin @2;   # reads, writes, erasure, re-resolution and config reload
 }
 
 struct Session {
@@ -262,6 +262,34 @@ interface Admin {
   # read or parse, with the loader's message (file, line, key); and with "no config file to
   # reload" for a server started without one (a library user's Config in memory). SIGHUP to
   # `idgraph serve` does the same.
+
+  reresolve @3 (retrain :Bool) -> (report :ReresolveReport);
+  # Resolves every live record again, for after a lot of real-time ingest: every candidate
+  # pair of the block index is scored again (with today's term frequencies), the fuzzy links
+  # are rebuilt, and every profile is resolved again, as a bulk resolve of the live records
+  # would. Profile ids stay stable: a profile whose records stay together keeps its id, merges
+  # and splits are reported as by ingest. Erased records stay erased. Writes wait until it is
+  # done; reads go on and see each profile before or after.
+  #   retrain: first train the matching model again by EM on the live records, as the bulk
+  #            job does, and match with it from then on (ingest too); false keeps the model
+  # Fails, changing nothing, when retrain is asked for and the server's config has no
+  # [matching] section or fewer than two records are live.
+}
+
+struct ReresolveReport {
+  records @0 :UInt64;           # live records resolved again
+  profilesBefore @1 :UInt64;    # profiles before it
+  profilesAfter @2 :UInt64;     # profiles after it
+  fuzzyLinksBefore @3 :UInt64;  # live probabilistic links before it
+  fuzzyLinksAfter @4 :UInt64;   # live probabilistic links after it
+  merges @5 :List(Merge);       # profiles it joined
+  splits @6 :List(Split);       # profiles it parted
+  retrained @7 :Bool;           # whether the model was trained again
+  emIterations @8 :UInt32;      # EM iterations of that training (the most of any blocking
+                                # rule); 0 when not retrained
+  emConverged @9 :Bool;         # whether EM converged (for some blocking rule)
+  seconds @10 :Float64;         # how long it took, training included, waiting for earlier
+                                # writes not
 }
 
 struct EraseResult {

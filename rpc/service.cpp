@@ -1,8 +1,9 @@
 // Reads run on the calling event-loop thread (LiveGraph reads take no lock; segment counts take
-// the segment index's read lock and may fan out on TBB). Writes are turned into plain C++
-// values on that thread, run on the WriteQueue's TBB workers, and come back through a
-// cross-thread fulfiller. Defining a segment changes the registry, not the graph: it runs on
-// the loop thread too, under the registry's mutex, and so does a config reload (LiveSettings).
+// the segment index's read lock and may fan out on TBB). Writes (ingest, erase, re-resolution)
+// are turned into plain C++ values on that thread, run on the WriteQueue's TBB workers, and
+// come back through a cross-thread fulfiller. Defining a segment changes the registry, not the
+// graph: it runs on the loop thread too, under the registry's mutex, and so does a config
+// reload (LiveSettings).
 // Every failure leaves as an RPC exception whose reason is the message alone; the connection
 // and the server go on.
 #include "rpc/service.h"
@@ -345,6 +346,20 @@ class AdminImpl final : public wire::Admin::Server {
             return graph.EraseIdentifier(kind, value);
           },
           EraseReply(context));
+    });
+  }
+
+  // A write like any other: on the WriteQueue, after the writes before it.
+  kj::Promise<void> reresolve(ReresolveContext context) override {
+    return AtTheDoor([&] {
+      ReresolveOptions options;
+      options.retrain = context.getParams().getRetrain();
+      LiveGraph& graph = c_.graph;
+      return RunWrite<ReresolveReport>(
+          c_.writes, [&graph, options] { return graph.Reresolve(options); },
+          [context](const ReresolveReport& r) mutable {
+            ToWire(r, context.getResults().initReport());
+          });
     });
   }
 

@@ -27,6 +27,7 @@ void ToWire(const GraphStats& s, wire::Stats::Builder out);
 void ToWire(const IncomingRecord& r, wire::Record::Builder out);
 void ToWire(const SegmentPage& p, wire::Reader::SegmentMembersResults::Builder out);
 void ToWire(const Segment& s, wire::Segment::Builder out);
+void ToWire(const ReresolveReport& r, wire::ReresolveReport::Builder out);
 
 // --- messages to values (wire_read.cpp) ---
 ProfileReply FromWire(wire::Profile::Reader in);
@@ -38,5 +39,6 @@ GraphStats FromWire(wire::Stats::Reader in);
 IncomingRecord FromWire(wire::Record::Reader in);
 SegmentPage FromWire(wire::Reader::SegmentMembersResults::Reader in);
 Segment FromWire(wire::Segment::Reader in);
+ReresolveReport FromWire(wire::ReresolveReport::Reader in);
 
 }  // namespace idg::rpc::detail

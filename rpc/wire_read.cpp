@@ -166,4 +166,20 @@ Segment FromWire(wire::Segment::Reader in) {
   return {Str(in.getName()), Str(in.getQuery()), in.getCount()};
 }
 
+ReresolveReport FromWire(wire::ReresolveReport::Reader in) {
+  ReresolveReport r;
+  r.records = in.getRecords();
+  r.profiles_before = in.getProfilesBefore();
+  r.profiles_after = in.getProfilesAfter();
+  r.fuzzy_links_before = in.getFuzzyLinksBefore();
+  r.fuzzy_links_after = in.getFuzzyLinksAfter();
+  r.merges = Merges(in.getMerges());
+  r.splits = Splits(in.getSplits());
+  r.retrained = in.getRetrained();
+  r.em_iterations = static_cast<int>(in.getEmIterations());
+  r.em_converged = in.getEmConverged();
+  r.seconds = in.getSeconds();
+  return r;
+}
+
 }  // namespace idg::rpc::detail

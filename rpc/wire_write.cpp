@@ -174,4 +174,18 @@ void ToWire(const Segment& s, wire::Segment::Builder out) {
   out.setCount(s.count);
 }
 
+void ToWire(const ReresolveReport& r, wire::ReresolveReport::Builder out) {
+  out.setRecords(r.records);
+  out.setProfilesBefore(r.profiles_before);
+  out.setProfilesAfter(r.profiles_after);
+  out.setFuzzyLinksBefore(r.fuzzy_links_before);
+  out.setFuzzyLinksAfter(r.fuzzy_links_after);
+  Merges(r.merges, out.initMerges(r.merges.size()));
+  Splits(r.splits, out.initSplits(r.splits.size()));
+  out.setRetrained(r.retrained);
+  out.setEmIterations(static_cast<uint32_t>(r.em_iterations));
+  out.setEmConverged(r.em_converged);
+  out.setSeconds(r.seconds);
+}
+
 }  // namespace idg::rpc::detail

@@ -207,8 +207,8 @@ TEST(Service, UnknownTokenIsRefusedWithNothingElse) {
   EXPECT_EQ(ErrorOf([&] { s.Connect(std::string(kAdminToken).substr(0, 5)); }), "unknown token");
 }
 
-// Which calls each role may make: readers read, writers also ingest, admins also erase and
-// reload the config.
+// Which calls each role may make: readers read, writers also ingest, admins also erase,
+// re-resolve and reload the config.
 TEST(Service, EveryRoleAgainstEveryCall) {
   TempDir dir;
   const std::string path = dir.Write("idgraph.toml", test::ConfigToml(dir.str()));
@@ -247,6 +247,7 @@ TEST(Service, EveryRoleAgainstEveryCall) {
        [](rpc::Client& c) { c.EraseIdentifier("email", "nobody@example.com"); }},
       {"eraseProfile", Role::kAdmin, [](rpc::Client& c) { c.EraseProfile(987654321); }},
       {"reloadConfig", Role::kAdmin, [](rpc::Client& c) { c.ReloadConfig(); }},
+      {"reresolve", Role::kAdmin, [](rpc::Client& c) { c.Reresolve(); }},
   };
   const std::pair<const char*, Role> tokens[] = {
       {kReaderToken, Role::kReader}, {kWriterToken, Role::kWriter}, {kAdminToken, Role::kAdmin}};

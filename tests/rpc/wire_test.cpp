@@ -53,6 +53,8 @@ TEST(Wire, SessionsHoldOnlyTheirRolesCapabilities) {
   auto erase = reader.getSession().getAdmin().eraseProfileRequest();
   erase.setId(1);
   EXPECT_NE(KjErrorOf([&] { erase.send().wait(ws); }), "");
+  auto reresolve = reader.getSession().getAdmin().reresolveRequest();
+  EXPECT_NE(KjErrorOf([&] { reresolve.send().wait(ws); }), "");
   EXPECT_EQ(s.graph().Stats().ingested_records, 0u);
   // Nor may a reader save a segment; it may list them and count.
   auto define = reader.getSession().getWriter().defineSegmentRequest();
@@ -71,6 +73,10 @@ TEST(Wire, SessionsHoldOnlyTheirRolesCapabilities) {
   EXPECT_TRUE(writer.getSession().hasReader());
   EXPECT_TRUE(writer.getSession().hasWriter());
   EXPECT_FALSE(writer.getSession().hasAdmin());
+  // Nor may a writer re-resolve.
+  auto writer_reresolve = writer.getSession().getAdmin().reresolveRequest();
+  writer_reresolve.setRetrain(true);
+  EXPECT_NE(KjErrorOf([&] { writer_reresolve.send().wait(ws); }), "");
 
   auto admin = login(kAdminToken);
   EXPECT_EQ(admin.getSession().getRole(), wire::Role::ADMIN);
