@@ -82,11 +82,18 @@ RemoteCommands::RemoteCommands(CLI::App& app) {
                              "have the server re-read its config file: [server] tokens and "
                              "max_batch (server, admin token)",
                              reload_c_);
+
+  reresolve_ = AddRemoteCommand(app, "reresolve",
+                                "resolve every live record again, as after a lot of ingest "
+                                "(server, admin token)",
+                                reresolve_c_);
+  reresolve_->add_flag("--retrain", retrain_,
+                       "first train the matching model again (EM) on the live records");
 }
 
 bool RemoteCommands::Chosen() const {
   return lookup_->parsed() || profile_->parsed() || ingest_->parsed() || explain_->parsed() ||
-         erase_->parsed() || stats_->parsed() || reload_->parsed();
+         erase_->parsed() || stats_->parsed() || reload_->parsed() || reresolve_->parsed();
 }
 
 int RemoteCommands::Run() {
@@ -97,6 +104,7 @@ int RemoteCommands::Run() {
   if (erase_->parsed()) return RunErase();
   if (stats_->parsed()) return RunStats();
   if (reload_->parsed()) return RunReload();
+  if (reresolve_->parsed()) return RunReresolve();
   return 2;
 }
 
@@ -225,6 +233,13 @@ int RemoteCommands::RunReload() {
   } else {
     for (const std::string& a : applied) PrintLine(a);
   }
+  return 0;
+}
+
+int RemoteCommands::RunReresolve() {
+  rpc::Client client(reresolve_c_.server, reresolve_c_.token);
+  const ReresolveReport r = client.Reresolve(retrain_);
+  Print(reresolve_c_.json ? ReresolveJson(r) + "\n" : ReresolveText(r));
   return 0;
 }
 

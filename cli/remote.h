@@ -1,7 +1,7 @@
 // The subcommands that talk to a running `idgraph serve`: lookup, profile, ingest, explain,
-// erase, stats, reload (and segment, remote_segment.h). Each connects with --server/--token (or
-// IDGRAPH_SERVER/IDGRAPH_TOKEN), makes its calls through rpc::Client and prints the reply, as
-// text or with --json as JSON.
+// erase, stats, reload, reresolve (and segment, remote_segment.h). Each connects with
+// --server/--token (or IDGRAPH_SERVER/IDGRAPH_TOKEN), makes its calls through rpc::Client and
+// prints the reply, as text or with --json as JSON.
 // Exit codes: 0 done, 1 not found or an error (the server's message on stderr), 2 usage.
 #pragma once
 
@@ -42,10 +42,12 @@ class RemoteCommands {
   int RunErase();
   int RunStats();
   int RunReload();
+  int RunReresolve();
 
   CLI::App *lookup_ = nullptr, *profile_ = nullptr, *ingest_ = nullptr, *explain_ = nullptr,
-           *erase_ = nullptr, *stats_ = nullptr, *reload_ = nullptr;
-  RemoteConnection lookup_c_, profile_c_, ingest_c_, explain_c_, erase_c_, stats_c_, reload_c_;
+           *erase_ = nullptr, *stats_ = nullptr, *reload_ = nullptr, *reresolve_ = nullptr;
+  RemoteConnection lookup_c_, profile_c_, ingest_c_, explain_c_, erase_c_, stats_c_, reload_c_,
+      reresolve_c_;
   std::string kind_, value_;          // lookup
   uint64_t id_ = 0;                   // profile, explain --profile, erase --profile
   std::string file_;                  // ingest
@@ -55,6 +57,7 @@ class RemoteCommands {
   uint64_t erase_profile_ = 0;
   std::vector<std::string> erase_identifier_;  // KIND VALUE
   uint32_t largest_ = 10;                      // stats
+  bool retrain_ = false;                       // reresolve
 };
 
 }  // namespace idg::cli

@@ -266,6 +266,31 @@ std::string EraseJson(const EraseResult& r) {
          MergesJson(r.merges, r.splits) + "}";
 }
 
+std::string ReresolveText(const ReresolveReport& r) {
+  std::string out = Format("re-resolved %" PRIu64 " records in %.2f s", r.records, r.seconds);
+  if (r.retrained) {
+    out += Format(", model trained again (EM: %d iterations%s)", r.em_iterations,
+                  r.em_converged ? ", converged" : "");
+  }
+  out += Format("\nprofiles %" PRIu64 " -> %" PRIu64 "\nfuzzy links %" PRIu64 " -> %" PRIu64
+                "\n%zu merges, %zu splits\n",
+                r.profiles_before, r.profiles_after, r.fuzzy_links_before, r.fuzzy_links_after,
+                r.merges.size(), r.splits.size());
+  return out + MergesText(r.merges, r.splits);
+}
+
+std::string ReresolveJson(const ReresolveReport& r) {
+  return Format("{\"records\":%" PRIu64 ",\"profiles_before\":%" PRIu64
+                ",\"profiles_after\":%" PRIu64 ",\"fuzzy_links_before\":%" PRIu64
+                ",\"fuzzy_links_after\":%" PRIu64 ",",
+                r.records, r.profiles_before, r.profiles_after, r.fuzzy_links_before,
+                r.fuzzy_links_after) +
+         MergesJson(r.merges, r.splits) +
+         Format(",\"retrained\":%s,\"em_iterations\":%d,\"em_converged\":%s,\"seconds\":%.6g}",
+                r.retrained ? "true" : "false", r.em_iterations, r.em_converged ? "true" : "false",
+                r.seconds);
+}
+
 std::string StatsText(const GraphStats& s) {
   std::string out = Format(
       "records %" PRIu64 "\nidentifiers %" PRIu64 "\nprofiles %" PRIu64 "\nfuzzy links %" PRIu64

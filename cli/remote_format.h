@@ -28,6 +28,9 @@ std::string ExplanationJson(const rpc::ExplainReply& e);
 std::string EraseText(const EraseResult& r);
 std::string EraseJson(const EraseResult& r);
 
+std::string ReresolveText(const ReresolveReport& r);
+std::string ReresolveJson(const ReresolveReport& r);
+
 std::string StatsText(const GraphStats& s);
 std::string StatsJson(const GraphStats& s);
 

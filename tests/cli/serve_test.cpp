@@ -1,6 +1,6 @@
 // `idgraph serve` and the client subcommands as a user runs them: the binary in its own
-// process on a free loopback port, the subcommands through a shell, SIGHUP to reload its
-// config, SIGTERM to stop it.
+// process on a free loopback port, the subcommands through a shell (re-resolution among them),
+// SIGHUP to reload its config, SIGTERM to stop it.
 #include <gtest/gtest.h>
 #include <poll.h>
 #include <signal.h>
@@ -319,6 +319,47 @@ TEST(Serve, UsageAndConnectionErrors) {
   EXPECT_EQ(wrong.code, 1);
   EXPECT_TRUE(Contains(wrong.output, "unknown token"));
   EXPECT_EQ(Idgraph("explain crm:c1 c2 --server " + served.address() + " --token r").code, 2);
+  EXPECT_EQ(served.Stop(SIGTERM), 0);
+}
+
+TEST(Serve, ReresolveSubcommand) {
+  TempDir dir;
+  const std::string config = dir.Write(
+      "idgraph.toml", Config(dir.str()) +
+                          "[matching]\nblocking = [\"first_name\"]\n"
+                          "[matching.comparisons]\n"
+                          "first_name = { method = \"jaro_winkler\", thresholds = [0.9] }\n");
+  const std::string input =
+      dir.Write("in.jsonl",
+                "{\"source\":\"crm\",\"id\":\"c1\",\"identifiers\":{\"email\":\"ann@x.com\"},"
+                "\"attributes\":{\"first_name\":\"Ann\"}}\n"
+                "{\"source\":\"crm\",\"id\":\"c2\",\"identifiers\":{\"email\":\"ann@x.com\"}}\n"
+                "{\"source\":\"crm\",\"id\":\"c3\",\"identifiers\":{\"phone\":\"+1 415 555 2671\"},"
+                "\"attributes\":{\"first_name\":\"Bob\"}}\n");
+  Served served({"-c", config, "--empty"});  // no model: identifiers link, until retrained
+  ASSERT_FALSE(served.address().empty()) << served.output();
+  const std::string srv = " --server " + served.address();
+  ASSERT_EQ(Idgraph("ingest " + input + srv + " --token a").code, 0);
+
+  Ran refused = Idgraph("reresolve --retrain" + srv + " --token r");
+  EXPECT_EQ(refused.code, 1);
+  EXPECT_TRUE(Contains(refused.output, "permission denied: a reader token may not re-resolve"))
+      << refused.output;
+  Ran same = Idgraph("reresolve" + srv + " --token a");
+  EXPECT_EQ(same.code, 0) << same.output;
+  EXPECT_TRUE(Contains(same.output, "re-resolved 3 records in ")) << same.output;
+  EXPECT_TRUE(
+      Contains(same.output, " s\nprofiles 2 -> 2\nfuzzy links 0 -> 0\n0 merges, 0 splits\n"))
+      << same.output;
+  Ran json = Idgraph("reresolve --retrain --json" + srv + " --token a");
+  EXPECT_EQ(json.code, 0) << json.output;
+  EXPECT_TRUE(Contains(json.output, "{\"records\":3,\"profiles_before\":2,\"profiles_after\":"))
+      << json.output;
+  EXPECT_TRUE(Contains(json.output, ",\"retrained\":true,\"em_iterations\":")) << json.output;
+  Ran text = Idgraph("reresolve --retrain" + srv + " --token a");
+  EXPECT_EQ(text.code, 0) << text.output;
+  EXPECT_TRUE(Contains(text.output, ", model trained again (EM: ")) << text.output;
+  EXPECT_EQ(Idgraph("reresolve --retrain extra" + srv + " --token a").code, 2);
   EXPECT_EQ(served.Stop(SIGTERM), 0);
 }
 
