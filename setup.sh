@@ -59,7 +59,9 @@ case "$cmd" in
       -DIDG_ENABLE_CUDA=OFF -DIDG_BUILD_TESTS=ON -DIDG_BUILD_BENCH=OFF --target graph_tests
     build build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DIDG_SANITIZE=thread \
       -DIDG_ENABLE_CUDA=OFF -DIDG_BUILD_TESTS=ON -DIDG_BUILD_BENCH=OFF --target rpc_tests
-    TSAN_OPTIONS="halt_on_error=1 suppressions=$PWD/tests/tsan.supp" \
+    # history_size=7: enough history to restore the stack of a TBB worker's earlier access
+    # (model training runs long parallel loops), so that tsan.supp's libtbb entry matches it.
+    TSAN_OPTIONS="halt_on_error=1 history_size=7 suppressions=$PWD/tests/tsan.supp" \
       ctest --test-dir build-tsan --output-on-failure -j "$JOBS" \
       -R '^(UnionFind|Interner|Resolver|LiveGraph|Reresolve|Service|Wire|Erase|Seeds/Concurrency|SegmentConcurrency|SegmentLive)\.'
     # Every suite; its summary is the last line.

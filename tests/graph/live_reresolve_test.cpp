@@ -65,9 +65,11 @@ std::map<std::set<std::string>, ProfileId> IdsByMembers(const LiveGraph& g,
 // LiveConfig with a lower threshold. The few look-alike people of RandomRecords (7 names, 3
 // cities) make EM train a cautious model: agreeing on all three attributes weighs about 9 bits,
 // short of what a match probability of 0.5 takes under its prior, so at 0.5 nothing links.
+// Fewer random pairs for u keep training quick under the thread sanitizer.
 Config RetrainConfig(bool strict) {
   Config c = LiveConfig(strict);
   c.matching.threshold = 0.2;
+  c.matching.random_pairs = 20000;
   return c;
 }
 
