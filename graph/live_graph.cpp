@@ -126,24 +126,16 @@ SegmentQuery LiveGraph::ParseSegment(std::string_view text) const {
 }
 
 uint64_t LiveGraph::SegmentCount(const SegmentQuery& query) const {
-  s_->SyncSegments();
   return s_->segments.Count(query, TodayUtc());
 }
 
 SegmentPage LiveGraph::SegmentMembers(const SegmentQuery& query, ProfileId after,
                                       uint32_t limit) const {
-  s_->SyncSegments();
   return s_->segments.Members(query, TodayUtc(), after, limit);
 }
 
-SegmentIndexStats LiveGraph::SegmentStats() const {
-  s_->SyncSegments();
-  return s_->segments.Stats();
-}
+SegmentIndexStats LiveGraph::SegmentStats() const { return s_->segments.Stats(); }
 
-const SegmentIndex& LiveGraph::segments() const {
-  s_->SyncSegments();
-  return s_->segments;
-}
+const SegmentIndex& LiveGraph::segments() const { return s_->segments; }
 
 }  // namespace idg

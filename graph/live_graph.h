@@ -248,13 +248,11 @@ class LiveGraph {
 
   // Throws QueryError naming the position and what was expected.
   SegmentQuery ParseSegment(std::string_view text) const;
-  // Over the profiles as of the last completed write (the index is kept up to date off the
-  // writer's path; these wait for the writes completed before the call); `now` is today (UTC).
+  // Over the profiles as of the last completed write; `now` is today (UTC).
   uint64_t SegmentCount(const SegmentQuery& query) const;
   SegmentPage SegmentMembers(const SegmentQuery& query, ProfileId after, uint32_t limit) const;
   SegmentIndexStats SegmentStats() const;
-  // The index itself, for callers that pin `today` (tests, benchmarks), holding every write
-  // completed before the call; later writes may reach it while it is used.
+  // The index itself, for callers that pin `today` (tests, benchmarks).
   const SegmentIndex& segments() const;
 
  private:

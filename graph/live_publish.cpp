@@ -79,7 +79,23 @@ void LiveState::PublishStats() {
 }
 
 void LiveState::FlushSegments() {
-  segment_feed_.Submit(std::move(segment_changes_));
+  // The last change of each id counts.
+  std::stable_sort(segment_changes_.begin(), segment_changes_.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<ProfileId> removed;
+  std::vector<const ProfileView*> views;
+  for (size_t i = 0; i < segment_changes_.size(); ++i) {
+    if (i + 1 < segment_changes_.size() && segment_changes_[i + 1].first == segment_changes_[i].first) continue;
+    if (segment_changes_[i].second) {
+      views.push_back(segment_changes_[i].second.get());
+    } else {
+      removed.push_back(segment_changes_[i].first);
+    }
+  }
+  std::vector<SegmentRow> rows(views.size());
+  tbb::parallel_for(size_t{0}, views.size(),
+                    [&](size_t i) { rows[i] = SegmentRowOf(config, *views[i]); });
+  segments.Apply(removed, rows);
   segment_changes_.clear();
 }
 
@@ -183,8 +199,6 @@ void LiveState::Resolve(std::vector<RecordId> dirty, Changes& changes) {
 // ---- erasure -----------------------------------------------------------------------------
 
 void LiveState::Erase(std::span<const ProfileId> ids, EraseResult& res) {
-  // The segment index must have read the values of earlier writes before they are wiped.
-  segment_feed_.Sync();
   std::vector<RecordId> dirty, gone_records;
   std::vector<IdentifierId> touched, gone_values;
   const uint32_t cap = config.matching.max_block_size;

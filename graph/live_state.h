@@ -20,7 +20,6 @@
 #include "base/string_arena.h"
 #include "graph/live_graph.h"
 #include "graph/profile_view.h"
-#include "graph/segment_feed.h"
 #include "graph/segment_index.h"
 #include "match/blocking.h"
 #include "match/normalize.h"
@@ -58,8 +57,6 @@ class LiveState {
   std::atomic<uint32_t> published_identifiers{0};  // ids below this have a published profile
   std::atomic<std::shared_ptr<const GraphStats>> stats;
   SegmentIndex segments;
-  // Returns once the segment index holds every write completed before the call.
-  void SyncSegments() const { segment_feed_.Sync(); }
 
  private:
   struct Link {
@@ -112,7 +109,7 @@ class LiveState {
   void PublishIdentifier(IdentifierId id);
   void PublishStats();
   // Hands the profiles published or retired since the last call to the segment index, as
-  // one write (applied off this thread: graph/segment_feed.h).
+  // one write.
   void FlushSegments();
   std::vector<MemberLink> LinksAmong(std::span<const RecordId> members) const;
   ViewInputs Inputs() const;
@@ -154,9 +151,6 @@ class LiveState {
   std::atomic<ProfileId> profile_bound_{1};                // ids below it may have a view
   tbb::concurrent_hash_map<IdentifierId, std::vector<ProfileId>> many_;  // for kMany
   tbb::concurrent_unordered_multimap<uint64_t, RecordId> record_keys_;  // hash(source, id)
-
-  // Last: stopped first, while the views and strings it reads still exist.
-  SegmentFeed segment_feed_{config, segments};
 };
 
 uint64_t RecordKeyHash(SourceId source, std::string_view id);
