@@ -179,7 +179,7 @@ struct ReresolveReport {
   bool retrained = false;
   int em_iterations = 0;  // of the training (the most any blocking rule's EM took); 0: none
   bool em_converged = false;
-  double seconds = 0;
+  double seconds = 0;  // under the write lock, training included
 };
 
 struct GraphStats {

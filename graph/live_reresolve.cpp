@@ -84,8 +84,8 @@ void Report(const ReresolveOptions& options, const char* stage, uint64_t done, u
   if (options.progress) options.progress(stage, done, total);
 }
 
-// Steps of at most 1/64 of `n` (at least `least`), so progress moves in small steps.
-size_t StepOf(size_t n, size_t least) { return std::max(least, (n + 63) / 64); }
+// Steps of 1/64 of `n` (at least one), so that progress moves in small steps.
+size_t StepOf(size_t n) { return std::max<size_t>(1, (n + 63) / 64); }
 
 }  // namespace
 
@@ -243,7 +243,7 @@ std::vector<RecordId> LiveState::Rescore(bool model_changed, const ReresolveOpti
       }
     }
   };
-  const size_t step = StepOf(blocks.size(), 1);
+  const size_t step = StepOf(blocks.size());
   for (size_t begin = 0; begin < blocks.size(); begin += step) {
     const size_t end = std::min(blocks.size(), begin + step);
     tbb::parallel_for(tbb::blocked_range<size_t>(begin, end), [&](const auto& range) {
@@ -314,16 +314,19 @@ void LiveState::RebuildReach() {
   }
 }
 
-// Every reach set through Resolve, a slice of them at a time.
+// Every reach set through Resolve, kResolveSlice at a time. Resolve publishes the profile of an
+// identifier whose records moved after the views of its whole call: a reader that meanwhile
+// finds a view without it retries (LiveGraph::Lookup), so a call stays small whatever the size
+// of the graph.
 void LiveState::ResolveAll(Changes& changes, const ReresolveOptions& options) {
+  constexpr size_t kResolveSlice = 1024;  // reach sets
   std::vector<RecordId> roots;
   for (RecordId r = 0; r < records_.size(); ++r) {
     if (!erased_[r] && ReachFind(r) == r) roots.push_back(r);
   }
-  const size_t step = StepOf(roots.size(), 1024);
   Report(options, "resolve", 0, roots.size());
-  for (size_t begin = 0; begin < roots.size(); begin += step) {
-    const size_t end = std::min(roots.size(), begin + step);
+  for (size_t begin = 0; begin < roots.size(); begin += kResolveSlice) {
+    const size_t end = std::min(roots.size(), begin + kResolveSlice);
     Resolve(std::vector<RecordId>(roots.begin() + begin, roots.begin() + end), changes);
     Report(options, "resolve", end, roots.size());
   }
