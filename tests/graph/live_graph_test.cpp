@@ -19,6 +19,7 @@ namespace {
 using testing::BulkPartition;
 using testing::Diff;
 using testing::IngestAll;
+using testing::KnownIdentifiers;
 using testing::LiveConfig;
 using testing::LiveModel;
 using testing::LivePartition;
@@ -186,12 +187,7 @@ TEST(LiveGraph, ReadersDuringIngestAlwaysFindWhatWasThere) {
   std::vector<IncomingRecord> first;
   for (size_t i = 0; i < half; ++i) first.push_back(ToIncoming(config, recs[i]));
   g.Ingest(first);
-  std::vector<std::pair<std::string, std::string>> known;
-  for (size_t i = 0; i < half; ++i) {
-    for (const auto& id : recs[i].idents) {
-      if (id.second != "junk@x.com") known.push_back(id);
-    }
-  }
+  const std::vector<std::pair<std::string, std::string>> known = KnownIdentifiers(recs, half);
   std::atomic<bool> done{false};
   std::atomic<uint64_t> lookups{0}, missing{0}, torn{0};
   auto reader = [&](uint64_t seed) {

@@ -10,6 +10,7 @@
 #include <random>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "graph/live_graph.h"
@@ -157,6 +158,19 @@ inline void IngestAll(LiveGraph& g, const std::vector<TestRecord>& recs, uint64_
     for (size_t j = 0; j < n; ++j) ASSERT_NE(res.profiles[j], kNoProfile);
     i += n;
   }
+}
+
+// The identifiers of the first n records, the junk value left out: values a reader can look
+// up while writes run and expect to find.
+inline std::vector<std::pair<std::string, std::string>> KnownIdentifiers(const std::vector<TestRecord>& recs,
+                                                                          size_t n) {
+  std::vector<std::pair<std::string, std::string>> known;
+  for (size_t i = 0; i < n; ++i) {
+    for (const auto& id : recs[i].idents) {
+      if (id.second != "junk@x.com") known.push_back(id);
+    }
+  }
+  return known;
 }
 
 }  // namespace idg::testing

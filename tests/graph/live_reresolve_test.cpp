@@ -26,6 +26,7 @@ using testing::BulkModel;
 using testing::BulkPartition;
 using testing::Diff;
 using testing::IngestAll;
+using testing::KnownIdentifiers;
 using testing::LiveConfig;
 using testing::LiveModel;
 using testing::LivePartition;
@@ -372,12 +373,7 @@ TEST(Reresolve, ReadersAndWritersMeanwhileSeeWholeProfiles) {
   std::vector<IncomingRecord> first;
   for (size_t i = 0; i < known_count; ++i) first.push_back(ToIncoming(config, recs[i]));
   g.Ingest(first);
-  std::vector<std::pair<std::string, std::string>> idents;
-  for (size_t i = 0; i < known_count; ++i) {
-    for (const auto& id : recs[i].idents) {
-      if (id.second != "junk@x.com") idents.push_back(id);
-    }
-  }
+  const std::vector<std::pair<std::string, std::string>> idents = KnownIdentifiers(recs, known_count);
   std::atomic<bool> done{false};
   std::atomic<uint64_t> reads{0}, missing{0}, torn{0};
   auto whole = [](const ProfileView& v) {
