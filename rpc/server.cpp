@@ -93,13 +93,14 @@ struct Server::Impl {
   Impl(LiveGraph& g, ServerConfig c, std::optional<ConfigFile> file)
       : config(std::move(c)),
         settings(config, std::move(file)),
-        context{g, settings, writes, segments} {}
+        context{g, settings, writes, long_reads, segments} {}
 
   void RunLoop(Loop& loop, Fd fd, std::promise<void> ready);
 
   ServerConfig config;  // as started; `settings` holds what a reload changed
   LiveSettings settings;
   detail::WriteQueue writes;  // declared before the loops: outlives every job they submit
+  detail::WriteQueue long_reads;
   detail::SegmentRegistry segments;
   detail::ServiceContext context;
   capnp::ReaderOptions reader_options;
@@ -193,6 +194,7 @@ void Server::Stop() {
     loop->stop = nullptr;
   }
   s.writes.Drain();
+  s.long_reads.Drain();
 }
 
 namespace {

@@ -15,12 +15,15 @@
 namespace idg::rpc::detail {
 
 // What every capability of a server shares. Read-only after the server starts; `graph`,
-// `settings`, `writes` and `segments` are thread-safe, so one context serves every event-loop
-// thread.
+// `settings`, the queues and `segments` are thread-safe, so one context serves every
+// event-loop thread.
 struct ServiceContext {
   LiveGraph& graph;
   LiveSettings& settings;  // tokens and max_batch, replaced by Admin.reloadConfig
   WriteQueue& writes;
+  // Reads too long for an event loop (re-counting every named segment), one at a time and
+  // never behind a write.
+  WriteQueue& long_reads;
   SegmentRegistry& segments;  // named segments
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 };
