@@ -1,6 +1,5 @@
 #include "rpc/client.h"
 
-#include <capnp/ez-rpc.h>
 #include <kj/async.h>
 #include <kj/exception.h>
 
@@ -9,6 +8,7 @@
 #include <utility>
 
 #include "base/error.h"
+#include "rpc/connection.h"
 #include "rpc/idgraph.capnp.h"
 #include "rpc/wire.h"
 
@@ -54,13 +54,14 @@ capnp::ReaderOptions ReaderOptionsFor(const ClientOptions& o) {
 
 struct Client::Impl {
   Impl(const std::string& address, const ClientOptions& options)
-      : ez(kj::StringPtr(address.c_str()), 0, ReaderOptionsFor(options)) {}
+      : io(detail::ThreadEventLoop()),
+        connection(detail::Connect(*io, address, ReaderOptionsFor(options))) {}
 
   // Sends a request and waits for its response; KJ exceptions become idg::Error.
   template <typename Request>
   auto Send(Request& request) {
     try {
-      return request.send().wait(ez.getWaitScope());
+      return request.send().wait(io->waitScope);
     } catch (const kj::Exception& e) {
       throw Error(Disconnected(e) ? "lost the connection to the server: " + Reason(e) : Reason(e));
     }
@@ -70,7 +71,8 @@ struct Client::Impl {
     throw Error(std::string("permission denied: a ") + RoleName(role) + " token may not " + what);
   }
 
-  capnp::EzRpcClient ez;  // first: outlives the capabilities below
+  std::shared_ptr<kj::AsyncIoContext> io;    // first: outlives the connection
+  kj::Own<detail::Connection> connection;    // outlives the capabilities below
   wire::Reader::Client reader = nullptr;
   std::optional<wire::Writer::Client> writer;  // empty: the role does not write
   std::optional<wire::Admin::Client> admin;    // empty: the role is not admin
@@ -81,12 +83,12 @@ Client::Client(const std::string& address, const std::string& token, ClientOptio
   try {
     impl_ = std::make_unique<Impl>(address, options);
   } catch (const kj::Exception& e) {
-    throw Error(address + ": " + Reason(e));
+    throw Error(address + ": cannot connect: " + Reason(e));
   }
-  auto request = impl_->ez.getMain<wire::Idgraph>().loginRequest();
+  auto request = impl_->connection->Bootstrap().castAs<wire::Idgraph>().loginRequest();
   request.setToken(Text(token));
   try {
-    auto response = request.send().wait(impl_->ez.getWaitScope());
+    auto response = request.send().wait(impl_->io->waitScope);
     auto session = response.getSession();
     impl_->role = RoleOf(session.getRole());
     impl_->reader = session.getReader();

@@ -1,6 +1,5 @@
 #include "rpc/load.h"
 
-#include <capnp/ez-rpc.h>
 #include <kj/async.h>
 
 #include <algorithm>
@@ -8,6 +7,7 @@
 #include <memory>
 
 #include "base/error.h"
+#include "rpc/connection.h"
 #include "rpc/idgraph.capnp.h"
 
 namespace idg::rpc {
@@ -53,16 +53,17 @@ LoadReport RunLookupLoad(const LookupLoad& load) {
   const uint32_t connections =
       load.connections != 0 ? load.connections : std::min<uint32_t>(load.concurrency, 8);
   try {
-    std::vector<std::unique_ptr<capnp::EzRpcClient>> clients;
+    const std::shared_ptr<kj::AsyncIoContext> io = detail::ThreadEventLoop();
+    kj::WaitScope& wait = io->waitScope;
+    std::vector<kj::Own<detail::Connection>> clients;
     std::vector<wire::Reader::Client> readers;
     for (uint32_t c = 0; c < connections; ++c) {
-      clients.push_back(std::make_unique<capnp::EzRpcClient>(kj::StringPtr(load.address.c_str())));
-      auto login = clients.back()->getMain<wire::Idgraph>().loginRequest();
+      clients.push_back(detail::Connect(*io, load.address, capnp::ReaderOptions()));
+      auto login = clients.back()->Bootstrap().castAs<wire::Idgraph>().loginRequest();
       login.setToken(load.token);
-      auto session = login.send().wait(clients.back()->getWaitScope());
+      auto session = login.send().wait(wait);
       readers.push_back(session.getSession().getReader());
     }
-    kj::WaitScope& wait = clients.front()->getWaitScope();
     Run run{load,
             Clock::now() + std::chrono::duration_cast<Clock::duration>(
                                std::chrono::duration<double>(load.seconds)),

@@ -1,8 +1,6 @@
 #include "rpc/server.h"
 
 #include <capnp/message.h>
-#include <capnp/rpc-twoparty.h>
-#include <capnp/rpc.h>
 #include <kj/async-io.h>
 #include <kj/async.h>
 #include <pthread.h>
@@ -16,6 +14,7 @@
 #include <vector>
 
 #include "base/error.h"
+#include "rpc/connection.h"
 #include "rpc/listen_socket.h"
 #include "rpc/service.h"
 #include "rpc/write_queue.h"
@@ -24,20 +23,6 @@ namespace idg::rpc {
 namespace {
 
 using detail::Fd;
-
-// One client connection: its stream, the two-party network over it, and the RPC system that
-// answers it with the thread's bootstrap capability. Lives on its loop thread.
-struct Connection {
-  Connection(kj::Own<kj::AsyncIoStream> s, capnp::Capability::Client bootstrap,
-             capnp::ReaderOptions options)
-      : stream(kj::mv(s)),
-        network(*stream, capnp::rpc::twoparty::Side::SERVER, options),
-        rpc(capnp::makeRpcServer(network, kj::mv(bootstrap))) {}
-
-  kj::Own<kj::AsyncIoStream> stream;
-  capnp::TwoPartyVatNetwork network;
-  capnp::RpcSystem<capnp::rpc::twoparty::VatId> rpc;
-};
 
 // Connections end when the peer goes away; a failure there is the peer's business.
 class QuietErrors final : public kj::TaskSet::ErrorHandler {
@@ -61,8 +46,8 @@ class AcceptLoop {
   kj::Promise<void> Run() {
     return listener_.accept().then(
         [this](kj::Own<kj::AsyncIoStream>&& stream) {
-          auto connection = kj::heap<Connection>(kj::mv(stream), bootstrap_, options_);
-          auto done = connection->network.onDisconnect();
+          auto connection = kj::heap<detail::Connection>(kj::mv(stream), bootstrap_, options_);
+          auto done = connection->OnDisconnect();
           connections_.add(done.attach(kj::mv(connection)));
           return Run();
         },
