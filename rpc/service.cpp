@@ -153,7 +153,8 @@ class ReaderImpl final : public wire::Reader::Server {
     return AtTheDoor([&] {
       auto key = context.getParams().getKey();
       door_.Key(key);
-      ToWire(Lookup(View(key.getKind()), View(key.getValue())), context.getResults().initResult());
+      ToWire(c_.graph.Lookup(View(key.getKind()), View(key.getValue())),
+             context.getResults().initResult());
       return kj::READY_NOW;
     });
   }
@@ -170,7 +171,7 @@ class ReaderImpl final : public wire::Reader::Server {
       }
       auto results = context.getResults().initResults(keys.size());
       for (size_t i = 0; i < checked.size(); ++i) {
-        ToWire(Lookup(checked[i].first, checked[i].second), results[i]);
+        ToWire(c_.graph.Lookup(checked[i].first, checked[i].second), results[i]);
       }
       return kj::READY_NOW;
     });
@@ -179,11 +180,12 @@ class ReaderImpl final : public wire::Reader::Server {
   kj::Promise<void> getProfile(GetProfileContext context) override {
     return AtTheDoor([&] {
       ProfileViewPtr view = c_.graph.Profile(context.getParams().getId());
-      ProfileReply reply;
-      if (view != nullptr && CopyProfile(*view, reply)) {
-        auto results = context.getResults();
+      auto results = context.getResults();
+      if (view == nullptr) return kj::READY_NOW;
+      if (ToWireIfLive(*view, results.initProfile())) {
         results.setFound(true);
-        ToWire(reply, results.initProfile());
+      } else {
+        results.disownProfile();  // erased meanwhile: zeroed, not found
       }
       return kj::READY_NOW;
     });
@@ -210,11 +212,12 @@ class ReaderImpl final : public wire::Reader::Server {
   kj::Promise<void> explainProfile(ExplainProfileContext context) override {
     return AtTheDoor([&] {
       ProfileViewPtr view = c_.graph.Profile(context.getParams().getId());
-      ExplainReply reply;
-      if (view != nullptr && CopyProfileExplanation(*view, reply)) {
-        auto results = context.getResults();
+      auto results = context.getResults();
+      if (view == nullptr) return kj::READY_NOW;
+      if (ToWireIfLive(*view, results.initExplanation())) {
         results.setFound(true);
-        ToWire(reply, results.initExplanation());
+      } else {
+        results.disownExplanation();  // erased meanwhile: zeroed, not found
       }
       return kj::READY_NOW;
     });
@@ -277,13 +280,6 @@ class ReaderImpl final : public wire::Reader::Server {
   }
 
  private:
-  // `kind` and `value` passed the door.
-  LookupReply Lookup(std::string_view kind, std::string_view value) const {
-    LookupReply reply;
-    CopyLookup(c_.graph.Lookup(kind, value), reply);
-    return reply;
-  }
-
   const ServiceContext& c_;
   Door door_;
 };

@@ -36,26 +36,6 @@ Edge CopyEdge(const ProfileEdge& e) {
 
 }  // namespace
 
-bool CopyProfile(const ProfileView& view, ProfileReply& out) {
-  out = ProfileReply{};
-  out.id = view.id;
-  out.golden.reserve(view.golden.size());
-  for (const ProfileField& f : view.golden) {
-    out.golden.push_back({std::string(f.name), std::string(f.value)});
-  }
-  out.identifiers.reserve(view.identifiers.size());
-  for (const ProfileField& f : view.identifiers) {
-    out.identifiers.push_back({std::string(f.name), std::string(f.value)});
-  }
-  out.records.reserve(view.records.size());
-  for (const ProfileRecord& r : view.records) out.records.push_back(CopyRecord(r));
-  out.edges.reserve(view.edges.size());
-  for (const ProfileEdge& e : view.edges) out.edges.push_back(CopyEdge(e));
-  out.history.reserve(view.history.size());
-  for (const ProfileEvent& e : view.history) out.history.push_back({e.type, e.at, e.other});
-  return StillLive(view);
-}
-
 bool CopyExplanation(const Explanation& e, ExplainReply& out) {
   IDG_ASSERT(e.profile != nullptr);
   const ProfileView& view = *e.profile;
@@ -87,26 +67,6 @@ bool CopyExplanation(const Explanation& e, ExplainReply& out) {
   }
   add(e.to);
   return StillLive(view);
-}
-
-bool CopyProfileExplanation(const ProfileView& view, ExplainReply& out) {
-  out = ExplainReply{};
-  out.profile = view.id;
-  out.records.reserve(view.records.size());
-  for (const ProfileRecord& r : view.records) out.records.push_back(CopyRecord(r));
-  out.edges.reserve(view.edges.size());
-  for (const ProfileEdge& e : view.edges) out.edges.push_back(CopyEdge(e));
-  return StillLive(view);
-}
-
-void CopyLookup(const LookupResult& result, LookupReply& out) {
-  out = LookupReply{};
-  out.normalized = result.normalized;
-  for (const ProfileViewPtr& view : result.profiles) {
-    if (view == nullptr) continue;
-    ProfileReply p;
-    if (CopyProfile(*view, p)) out.profiles.push_back(std::move(p));
-  }
 }
 
 }  // namespace idg::rpc

@@ -88,13 +88,9 @@ struct Segment {
   bool operator==(const Segment&) const = default;
 };
 
-// Copies of graph views. Each returns false, leaving `out` unspecified, when the view's
-// profile was erased while it was being copied (ProfileView::erased): the caller answers
-// "not found" then.
-bool CopyProfile(const ProfileView& view, ProfileReply& out);
+// A copy of an explanation, records renumbered in path order. Returns false, leaving `out`
+// unspecified, when the profile was erased while it was being copied (ProfileView::erased):
+// the caller answers "not found" then.
 bool CopyExplanation(const Explanation& e, ExplainReply& out);
-bool CopyProfileExplanation(const ProfileView& view, ExplainReply& out);
-// Leaves out the profiles erased while they were being copied.
-void CopyLookup(const LookupResult& result, LookupReply& out);
 
 }  // namespace idg::rpc

@@ -13,13 +13,19 @@
 
 namespace idg::rpc::detail {
 
-inline capnp::Text::Reader Text(const std::string& s) { return {s.data(), s.size()}; }
+inline capnp::Text::Reader Text(std::string_view s) { return {s.data(), s.size()}; }
 inline std::string_view View(capnp::Text::Reader t) { return {t.begin(), t.size()}; }
 inline std::string Str(capnp::Text::Reader t) { return {t.begin(), t.size()}; }
 
 // --- values to messages (wire_write.cpp) ---
-void ToWire(const ProfileReply& p, wire::Profile::Builder out);
-void ToWire(const LookupReply& r, wire::LookupResult::Builder out);
+// Views straight into messages. A view erased while it is written (ProfileView::erased)
+// must not be answered: ToWire(LookupResult) leaves such profiles out; the others write the
+// view whole and return false when it was erased meanwhile, and the caller answers "not
+// found" (its initProfile/initExplanation again zeroes what was written).
+void ToWire(const ProfileView& p, wire::Profile::Builder out);
+void ToWire(const LookupResult& r, wire::LookupResult::Builder out);
+bool ToWireIfLive(const ProfileView& view, wire::Profile::Builder out);
+bool ToWireIfLive(const ProfileView& view, wire::Explanation::Builder out);
 void ToWire(const ExplainReply& e, wire::Explanation::Builder out);
 void ToWire(const IngestResult& r, wire::IngestResult::Builder out);
 void ToWire(const EraseResult& r, wire::EraseResult::Builder out);

@@ -1,5 +1,9 @@
 // Plain values into Cap'n Proto builders.
+#include <algorithm>
+#include <atomic>
 #include <span>
+#include <string_view>
+#include <vector>
 
 #include "rpc/wire.h"
 
@@ -11,22 +15,24 @@ void Ids(std::span<const ProfileId> ids, ListBuilder out) {
   for (size_t i = 0; i < ids.size(); ++i) out.set(i, ids[i]);
 }
 
-void ToWire(const Identifier& id, wire::Identifier::Builder out) {
-  out.setKind(Text(id.kind));
-  out.setValue(Text(id.value));
-}
-
-void ToWire(const MemberRecord& r, wire::MemberRecord::Builder out) {
+// MemberRecord or ProfileRecord.
+template <typename Record>
+void RecordToWire(const Record& r, wire::MemberRecord::Builder out) {
   out.setSource(Text(r.source));
   out.setId(Text(r.id));
   out.setTimestamp(r.timestamp);
 }
 
-void ToWire(const Edge& e, wire::Edge::Builder out) {
+// Edge or ProfileEdge; `kind` and `value` name the shared identifier of a deterministic edge.
+template <typename E>
+void EdgeToWire(const E& e, std::string_view kind, std::string_view value,
+                wire::Edge::Builder out) {
   out.setA(e.a);
   out.setB(e.b);
   if (!e.fuzzy) {
-    ToWire(e.identifier, out.initIdentifier());
+    auto id = out.initIdentifier();
+    id.setKind(Text(kind));
+    id.setValue(Text(value));
     return;
   }
   auto f = out.initFuzzy();
@@ -38,6 +44,14 @@ void ToWire(const Edge& e, wire::Edge::Builder out) {
     ev[i].setLevel(Text(e.evidence[i].level));
     ev[i].setWeight(e.evidence[i].weight);
   }
+}
+
+void EdgeToWire(const Edge& e, wire::Edge::Builder out) {
+  EdgeToWire(e, e.identifier.kind, e.identifier.value, out);
+}
+
+void EdgeToWire(const ProfileEdge& e, wire::Edge::Builder out) {
+  EdgeToWire(e, e.kind, e.value, out);
 }
 
 wire::EventType ToWire(ProfileEvent::Type t) {
@@ -52,14 +66,17 @@ wire::EventType ToWire(ProfileEvent::Type t) {
   return wire::EventType::CREATED;
 }
 
-void Records(const std::vector<MemberRecord>& records,
-             capnp::List<wire::MemberRecord>::Builder out) {
-  for (size_t i = 0; i < records.size(); ++i) ToWire(records[i], out[i]);
+template <typename Record>
+void Records(const std::vector<Record>& records, capnp::List<wire::MemberRecord>::Builder out) {
+  for (size_t i = 0; i < records.size(); ++i) RecordToWire(records[i], out[i]);
 }
 
-void Edges(const std::vector<Edge>& edges, capnp::List<wire::Edge>::Builder out) {
-  for (size_t i = 0; i < edges.size(); ++i) ToWire(edges[i], out[i]);
+template <typename E>
+void Edges(const std::vector<E>& edges, capnp::List<wire::Edge>::Builder out) {
+  for (size_t i = 0; i < edges.size(); ++i) EdgeToWire(edges[i], out[i]);
 }
+
+bool Live(const ProfileView& view) { return !view.erased.load(std::memory_order_acquire); }
 
 void Merges(const std::vector<ProfileMerge>& merges, capnp::List<wire::Merge>::Builder out) {
   for (size_t i = 0; i < merges.size(); ++i) {
@@ -77,7 +94,7 @@ void Splits(const std::vector<ProfileSplit>& splits, capnp::List<wire::Split>::B
 
 }  // namespace
 
-void ToWire(const ProfileReply& p, wire::Profile::Builder out) {
+void ToWire(const ProfileView& p, wire::Profile::Builder out) {
   out.setId(p.id);
   auto golden = out.initGolden(p.golden.size());
   for (size_t i = 0; i < p.golden.size(); ++i) {
@@ -85,7 +102,10 @@ void ToWire(const ProfileReply& p, wire::Profile::Builder out) {
     golden[i].setValue(Text(p.golden[i].value));
   }
   auto ids = out.initIdentifiers(p.identifiers.size());
-  for (size_t i = 0; i < p.identifiers.size(); ++i) ToWire(p.identifiers[i], ids[i]);
+  for (size_t i = 0; i < p.identifiers.size(); ++i) {
+    ids[i].setKind(Text(p.identifiers[i].name));
+    ids[i].setValue(Text(p.identifiers[i].value));
+  }
   Records(p.records, out.initRecords(p.records.size()));
   Edges(p.edges, out.initEdges(p.edges.size()));
   auto history = out.initHistory(p.history.size());
@@ -96,10 +116,33 @@ void ToWire(const ProfileReply& p, wire::Profile::Builder out) {
   }
 }
 
-void ToWire(const LookupReply& r, wire::LookupResult::Builder out) {
+void ToWire(const LookupResult& r, wire::LookupResult::Builder out) {
   out.setNormalized(Text(r.normalized));
-  auto profiles = out.initProfiles(r.profiles.size());
-  for (size_t i = 0; i < r.profiles.size(); ++i) ToWire(r.profiles[i], profiles[i]);
+  // Rarely, a profile is erased while it is written; then the list is written again without
+  // it (initProfiles zeroes what the list held, erased bytes included).
+  for (;;) {
+    std::vector<const ProfileView*> live;
+    for (const ProfileViewPtr& view : r.profiles) {
+      if (view != nullptr && Live(*view)) live.push_back(view.get());
+    }
+    auto profiles = out.initProfiles(live.size());
+    for (size_t i = 0; i < live.size(); ++i) ToWire(*live[i], profiles[i]);
+    if (std::all_of(live.begin(), live.end(), [](const ProfileView* v) { return Live(*v); })) {
+      return;
+    }
+  }
+}
+
+bool ToWireIfLive(const ProfileView& view, wire::Profile::Builder out) {
+  ToWire(view, out);
+  return Live(view);
+}
+
+bool ToWireIfLive(const ProfileView& view, wire::Explanation::Builder out) {
+  out.setProfile(view.id);
+  Records(view.records, out.initRecords(view.records.size()));
+  Edges(view.edges, out.initEdges(view.edges.size()));
+  return Live(view);
 }
 
 void ToWire(const ExplainReply& e, wire::Explanation::Builder out) {
