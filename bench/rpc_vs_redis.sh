@@ -4,7 +4,8 @@
 # Needs a build with benchmarks (./setup.sh build) and redis-server + redis-tools (installed
 # here when missing; they are for this comparison only, never a dependency of idgraph).
 # idgraph: build/bench/rpc_bench serves PROFILES profiles in-process and looks them up by
-# email with 1, 8 and 64 requests in flight, then ingests 100,000 generated records over RPC.
+# email with 1, 8 and 64 requests in flight, then ingests 100,000 generated records over RPC
+# (one batch of 1,000 in flight, then two).
 # Redis: the same profiles as hashes keyed by email, read by redis-benchmark with HGETALL at
 # the same concurrency. Prints idgraph's JSON, then Redis's CSV rows.
 set -euo pipefail

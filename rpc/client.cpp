@@ -4,6 +4,8 @@
 #include <kj/exception.h>
 
 #include <algorithm>
+#include <deque>
+#include <optional>
 #include <string_view>
 #include <utility>
 
@@ -189,6 +191,46 @@ IngestResult Client::Ingest(std::span<const IncomingRecord> records) {
   auto list = request.initRecords(records.size());
   for (size_t i = 0; i < records.size(); ++i) ToWire(records[i], list[i]);
   return FromWire(impl_->Send(request).getResult());
+}
+
+void Client::IngestAll(std::span<const IncomingRecord> records, size_t batch,
+                       const std::function<void(size_t first, IngestResult&& result)>& done,
+                       size_t depth) {
+  IDG_REQUIRE(batch > 0 && depth > 0, "ingest: the batch size and depth must be at least 1");
+  if (!impl_->writer) impl_->Refuse("ingest");
+  struct InFlight {
+    size_t first, count;
+    capnp::RemotePromise<wire::Writer::IngestResults> reply;
+  };
+  std::deque<InFlight> flight;
+  size_t next = 0;
+  std::optional<IngestFailed> failed;
+  auto send = [&] {
+    const size_t n = std::min(batch, records.size() - next);
+    auto request = impl_->writer->ingestRequest();
+    auto list = request.initRecords(n);
+    for (size_t i = 0; i < n; ++i) ToWire(records[next + i], list[i]);
+    flight.push_back({next, n, request.send()});
+    next += n;
+  };
+  for (;;) {
+    while (!failed && next < records.size() && flight.size() < depth) send();
+    if (flight.empty()) break;
+    InFlight f = std::move(flight.front());
+    flight.pop_front();
+    try {
+      auto response = f.reply.wait(impl_->io->waitScope);
+      done(f.first, FromWire(response.getResult()));
+    } catch (const kj::Exception& e) {
+      const std::string reason =
+          Disconnected(e) ? "lost the connection to the server: " + Reason(e) : Reason(e);
+      if (!failed) failed.emplace(f.first, f.count, reason);
+    }
+  }
+  if (failed) {
+    failed->sent = next;
+    throw *failed;
+  }
 }
 
 uint64_t Client::DefineSegment(const std::string& name, const std::string& query) {

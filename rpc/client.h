@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -11,6 +12,7 @@
 #include <vector>
 
 #include "base/config.h"
+#include "base/error.h"
 #include "graph/live_graph.h"
 #include "rpc/types.h"
 
@@ -65,6 +67,16 @@ class Client {
   // --- writer ---
   // One batch (at most the server's max_batch records).
   IngestResult Ingest(std::span<const IncomingRecord> records);
+  // Many records, `batch` at a time (1 to the server's max_batch), with up to `depth` batches
+  // in flight: the next batch travels and is decoded while the server resolves the one before
+  // (the server applies writes one at a time, in the order they arrive). Calls
+  // `done(first, result)` for each batch, in order; `first` is the index of its first record.
+  // When a batch fails, no more are sent; those already in flight are waited for (and reported
+  // when they succeed), then IngestFailed is thrown for the first batch that failed. The
+  // records sent and not reported are the ones not ingested.
+  void IngestAll(std::span<const IncomingRecord> records, size_t batch,
+                 const std::function<void(size_t first, IngestResult&& result)>& done,
+                 size_t depth = 2);
   // Saves `query` as the segment `name` (1 to 128 of A-Z a-z 0-9 _ . -), replacing what the
   // name held; returns how many profiles match it now.
   uint64_t DefineSegment(const std::string& name, const std::string& query);
@@ -86,6 +98,16 @@ class Client {
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
+};
+
+// A batch of IngestAll that the server did not take: records [first, first + count), the
+// server's reason; records [0, sent) had been sent when IngestAll stopped.
+class IngestFailed : public Error {
+ public:
+  IngestFailed(size_t first, size_t count, const std::string& reason)
+      : Error(reason), first(first), count(count) {}
+  size_t first, count;
+  size_t sent = 0;
 };
 
 const char* RoleName(Role role);  // "reader", "writer", "admin"
