@@ -141,15 +141,9 @@ int RemoteCommands::RunIngest() {
   const RecordLines& lines = report.lines;
   rpc::Client client(ingest_c_.server, ingest_c_.token);
   const std::span<const IncomingRecord> all(lines.records);
-  for (size_t start = 0; start < all.size(); start += batch_) {
-    const size_t n = std::min<size_t>(batch_, all.size() - start);
-    IngestResult r;
-    try {
-      r = client.Ingest(all.subspan(start, n));
-    } catch (const Error& e) {
-      throw Error(file_ + ": the records from line " + std::to_string(lines.lines[start]) +
-                  " on were not ingested: " + e.what());
-    }
+  std::vector<bool> acknowledged(all.size(), false);
+  auto take = [&](size_t start, IngestResult&& r) {
+    std::fill_n(acknowledged.begin() + start, r.profiles.size(), true);
     report.profiles.insert(report.profiles.end(), r.profiles.begin(), r.profiles.end());
     for (const IngestIssue& i : r.issues) {
       RecordLineIssue issue{lines.lines[start + i.index], i.field, i.reason};
@@ -157,6 +151,11 @@ int RemoteCommands::RunIngest() {
     }
     report.merges.insert(report.merges.end(), r.merges.begin(), r.merges.end());
     report.splits.insert(report.splits.end(), r.splits.begin(), r.splits.end());
+  };
+  try {
+    client.IngestAll(all, batch_, take);  // the next batch travels while the server resolves
+  } catch (const rpc::IngestFailed& e) {
+    throw Error(file_ + ": " + NotIngestedText(lines.lines, acknowledged, e.sent, e.what()));
   }
   if (ingest_c_.json) {
     PrintLine(IngestJson(report));

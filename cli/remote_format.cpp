@@ -346,6 +346,26 @@ std::string SegmentsJson(const std::vector<rpc::Segment>& segments) {
   return "{\"segments\":" + JsonList(segments, SegmentJson) + "}";
 }
 
+std::string NotIngestedText(const std::vector<uint64_t>& line_of,
+                            const std::vector<bool>& acknowledged, size_t sent,
+                            const std::string& reason) {
+  std::string ranges;
+  for (size_t i = 0; i < sent; ++i) {
+    if (acknowledged[i]) continue;
+    size_t end = i + 1;
+    while (end < sent && !acknowledged[end]) ++end;
+    ranges += ranges.empty() ? "lines " : ", ";
+    ranges += std::to_string(line_of[i]);
+    if (end - i > 1) ranges += " to " + std::to_string(line_of[end - 1]);
+    i = end - 1;
+  }
+  std::string out = ranges + " were not ingested: " + reason;
+  if (sent < line_of.size()) {
+    out += "; nothing from line " + std::to_string(line_of[sent]) + " on was sent";
+  }
+  return out;
+}
+
 std::string IngestText(const IngestReport& r) {
   size_t taken = 0;
   for (ProfileId p : r.profiles) taken += p != kNoProfile;

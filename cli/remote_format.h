@@ -55,5 +55,11 @@ struct IngestReport {
 std::string IngestText(const IngestReport& r);        // the summary; issues go to IngestIssuesText
 std::string IngestIssuesText(const IngestReport& r);  // "FILE:LINE: FIELD: REASON" lines
 std::string IngestJson(const IngestReport& r);
+// Why an ingest stopped part way: "lines 4 to 9, 12 were not ingested: REASON; nothing from
+// line 15 on was sent". `line_of[i]`: the line of record i; `acknowledged[i]`: record i went
+// in; records [0, sent) were sent; `reason`: why the first batch refused was refused.
+std::string NotIngestedText(const std::vector<uint64_t>& line_of,
+                            const std::vector<bool>& acknowledged, size_t sent,
+                            const std::string& reason);
 
 }  // namespace idg::cli

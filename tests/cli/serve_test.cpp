@@ -322,6 +322,29 @@ TEST(Serve, UsageAndConnectionErrors) {
   EXPECT_EQ(served.Stop(SIGTERM), 0);
 }
 
+TEST(Serve, IngestNamesTheLinesOfARefusedBatch) {
+  TempDir dir;
+  const std::string config = dir.Write("idgraph.toml", Config(dir.str()) + "max_batch = 2\n");
+  std::string lines;
+  for (int i = 1; i <= 5; ++i) {
+    lines += i == 2 ? "not json\n"
+                    : "{\"source\":\"crm\",\"id\":\"c" + std::to_string(i) +
+                          "\",\"identifiers\":{\"email\":\"p" + std::to_string(i) + "@x.com\"}}\n";
+  }
+  const std::string input = dir.Write("in.jsonl", lines);
+  Served served({"-c", config, "--empty"});
+  ASSERT_FALSE(served.address().empty()) << served.output();
+  const std::string srv = " --server " + served.address() + " --token a";
+  // Batches of 3: lines 1, 3 and 4 are over the server's limit; line 5, sent with them, goes in.
+  Ran ingest = Idgraph("ingest --batch 3 " + input + srv);
+  EXPECT_EQ(ingest.code, 1) << ingest.output;
+  EXPECT_TRUE(Contains(ingest.output, input + ": lines 1 to 4 were not ingested: "));
+  EXPECT_TRUE(Contains(ingest.output, "at most 2"));
+  EXPECT_FALSE(Contains(ingest.output, "nothing from line"));
+  EXPECT_TRUE(Contains(Idgraph("stats --json" + srv).output, "{\"records\":1,"));
+  EXPECT_EQ(served.Stop(SIGTERM), 0);
+}
+
 TEST(Serve, ReresolveSubcommand) {
   TempDir dir;
   const std::string config = dir.Write(
