@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <memory>
+#include <optional>
 
 #include "base/error.h"
 #include "rpc/connection.h"
@@ -15,27 +16,65 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-struct Run {
-  const LookupLoad& load;
-  Clock::time_point deadline;
-  std::vector<double> latencies_us;
-  uint64_t not_found = 0;
-  uint64_t next_key = 0;
+double MicrosSince(Clock::time_point t) {
+  return std::chrono::duration<double, std::micro>(Clock::now() - t).count();
+}
 
-  // One in-flight slot: sends a lookup, and when it is answered, the next, until the deadline.
-  kj::Promise<void> Loop(wire::Reader::Client reader) {
-    if (Clock::now() >= deadline) return kj::READY_NOW;
-    const Identifier& key = load.keys[next_key++ % load.keys.size()];
-    auto request = reader.lookupRequest();
+struct Run : kj::TaskSet::ErrorHandler {
+  explicit Run(const LookupLoad& l, std::vector<wire::Reader::Client> r)
+      : load(l), readers(std::move(r)) {}
+
+  const LookupLoad& load;
+  std::vector<wire::Reader::Client> readers;
+  Clock::time_point start, deadline;
+  std::vector<double> latencies_us;  // from send to answer
+  std::vector<double> lags_us;       // paced: from when due to when sent
+  uint64_t not_found = 0;
+  uint64_t sent = 0;
+  uint64_t in_flight = 0, max_in_flight = 0;
+  std::optional<kj::Exception> failed;
+
+  // Sends the next lookup on the next connection; `due`: when it was meant to go.
+  kj::Promise<void> Send(Clock::time_point due) {
+    if (load.rate > 0) lags_us.push_back(MicrosSince(due));
+    const Identifier& key = load.keys[sent % load.keys.size()];
+    auto request = readers[sent % readers.size()].lookupRequest();
+    ++sent;
     request.getKey().setKind(key.kind);
     request.getKey().setValue(key.value);
-    const auto start = Clock::now();
-    return request.send().then([this, reader, start](auto&& response) mutable {
-      latencies_us.push_back(
-          std::chrono::duration<double, std::micro>(Clock::now() - start).count());
+    max_in_flight = std::max(max_in_flight, ++in_flight);
+    const auto sent_at = Clock::now();
+    return request.send().then([this, sent_at](auto&& response) {
+      --in_flight;
+      latencies_us.push_back(MicrosSince(sent_at));
       not_found += response.getResult().getProfiles().size() == 0;
-      return Loop(reader);
     });
+  }
+
+  // Closed loop: one in-flight slot, a lookup and, when it is answered, the next.
+  kj::Promise<void> Slot() {
+    if (Clock::now() >= deadline) return kj::READY_NOW;
+    return Send(Clock::time_point()).then([this] { return Slot(); });
+  }
+
+  // Paced: every tick, what is due by now. KJ's timer wakes about once a millisecond, so
+  // requests leave in bursts of rate/1000; how late each left is kept in `lags_us`.
+  kj::Promise<void> Pace(kj::Timer& timer, kj::TaskSet& tasks) {
+    const auto now = Clock::now();
+    if (now >= deadline) return kj::READY_NOW;
+    const auto due = static_cast<uint64_t>(
+        std::chrono::duration<double>(now - start).count() * load.rate);
+    while (sent < due) {
+      tasks.add(Send(start + std::chrono::duration_cast<Clock::duration>(
+                                 std::chrono::duration<double>(double(sent) / load.rate))));
+    }
+    return timer.afterDelay(200 * kj::MICROSECONDS).then([this, &timer, &tasks] {
+      return Pace(timer, tasks);
+    });
+  }
+
+  void taskFailed(kj::Exception&& e) override {
+    if (!failed) failed.emplace(kj::mv(e));
   }
 };
 
@@ -49,9 +88,11 @@ double Percentile(std::vector<double>& v, double q) {
 }  // namespace
 
 LoadReport RunLookupLoad(const LookupLoad& load) {
-  IDG_REQUIRE(!load.keys.empty() && load.concurrency > 0, "a load needs keys and concurrency");
-  const uint32_t connections =
-      load.connections != 0 ? load.connections : std::min<uint32_t>(load.concurrency, 8);
+  IDG_REQUIRE(!load.keys.empty() && (load.concurrency > 0 || load.rate > 0),
+              "a load needs keys, and a concurrency or a rate");
+  const uint32_t connections = load.connections != 0 ? load.connections
+                               : load.rate > 0       ? 8
+                                                     : std::min<uint32_t>(load.concurrency, 8);
   try {
     const std::shared_ptr<kj::AsyncIoContext> io = detail::ThreadEventLoop();
     kj::WaitScope& wait = io->waitScope;
@@ -64,19 +105,27 @@ LoadReport RunLookupLoad(const LookupLoad& load) {
       auto session = login.send().wait(wait);
       readers.push_back(session.getSession().getReader());
     }
-    Run run{load,
-            Clock::now() + std::chrono::duration_cast<Clock::duration>(
-                               std::chrono::duration<double>(load.seconds)),
-            {}, 0, 0};
-    const auto start = Clock::now();
-    auto slots = kj::heapArrayBuilder<kj::Promise<void>>(load.concurrency);
-    for (uint32_t i = 0; i < load.concurrency; ++i) slots.add(run.Loop(readers[i % connections]));
-    kj::joinPromises(slots.finish()).wait(wait);
+    Run run(load, std::move(readers));
+    run.start = Clock::now();
+    run.deadline = run.start + std::chrono::duration_cast<Clock::duration>(
+                                   std::chrono::duration<double>(load.seconds));
+    if (load.rate > 0) {
+      kj::TaskSet tasks(run);
+      run.Pace(io->provider->getTimer(), tasks).wait(wait);
+      tasks.onEmpty().wait(wait);
+    } else {
+      auto slots = kj::heapArrayBuilder<kj::Promise<void>>(load.concurrency);
+      for (uint32_t i = 0; i < load.concurrency; ++i) slots.add(run.Slot());
+      kj::joinPromises(slots.finish()).wait(wait);
+    }
+    if (run.failed) kj::throwFatalException(kj::mv(*run.failed));
     LoadReport r;
-    r.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    r.seconds = std::chrono::duration<double>(Clock::now() - run.start).count();
     r.requests = run.latencies_us.size();
     r.not_found = run.not_found;
     r.per_second = double(r.requests) / r.seconds;
+    r.max_in_flight = run.max_in_flight;
+    r.send_lag_p99_us = Percentile(run.lags_us, 0.99);
     r.p50_us = Percentile(run.latencies_us, 0.50);
     r.p99_us = Percentile(run.latencies_us, 0.99);
     r.p999_us = Percentile(run.latencies_us, 0.999);

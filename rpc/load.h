@@ -1,6 +1,9 @@
-// A closed-loop load generator for lookups over RPC, for benchmarks: `concurrency` requests
-// are always in flight, spread over a few connections, each answered request followed at once
-// by the next one. Runs on the calling thread (one KJ event loop).
+// A load generator for lookups over RPC, for benchmarks. Closed loop: `concurrency` requests
+// always in flight, spread over a few connections, each answered request followed at once by
+// the next one. Paced (open loop, `rate` > 0): requests sent on a fixed schedule whether or
+// not earlier ones were answered (on KJ's timer: in bursts about a millisecond apart), and
+// how late the generator sent them is reported beside the latencies. Runs on the calling
+// thread (one KJ event loop).
 #pragma once
 
 #include <cstdint>
@@ -14,9 +17,10 @@ namespace idg::rpc {
 struct LookupLoad {
   std::string address, token;
   std::vector<Identifier> keys;  // looked up in turn (raw values)
-  uint32_t concurrency = 1;      // requests in flight
+  uint32_t concurrency = 1;      // closed loop: requests in flight
   uint32_t connections = 0;      // 0: min(concurrency, 8)
   double seconds = 5;
+  double rate = 0;               // > 0: paced at this many requests a second (concurrency unused)
 };
 
 struct LoadReport {
@@ -24,7 +28,9 @@ struct LoadReport {
   uint64_t not_found = 0;  // answered with no profile
   double seconds = 0;
   double per_second = 0;
-  double p50_us = 0, p99_us = 0, p999_us = 0, max_us = 0;
+  double p50_us = 0, p99_us = 0, p999_us = 0, max_us = 0;  // from send to answer
+  uint64_t max_in_flight = 0;
+  double send_lag_p99_us = 0;  // paced: how late the generator sent, 99th percentile
 };
 
 // Throws idg::Error when the server cannot be reached, the token is refused or a lookup fails.

@@ -5,7 +5,8 @@
 //
 // Lookups: PROFILES synthetic profiles of 10 attributes, each keyed by an email
 // "NNNNNNNNNNNN@bench.io" (12 digits, as redis-benchmark's __rand_int__ writes them), looked up
-// by random emails with 1, 8 and 64 requests in flight: throughput and latency percentiles.
+// by random emails with 1, 8 and 64 requests in flight (closed loop): throughput and latency
+// percentiles; then paced at half the highest of those throughputs (open loop).
 // With RESP_FILE, the same profiles are also written as Redis HSET commands keyed by email,
 // for bench/rpc_vs_redis.sh to load into redis-server and read with HGETALL.
 //
@@ -154,12 +155,23 @@ int Main(int argc, char** argv) {
     std::mt19937_64 rng(11);
     for (int i = 0; i < 200000; ++i) keys.push_back({"email", Email(rng() % profiles)});
     bool first = true;
+    double peak = 0;
     for (uint32_t c : {1u, 8u, 64u}) {
       const rpc::LoadReport r = rpc::RunLookupLoad({srv.address(), "bench-reader", keys, c, 0, seconds});
       out += (first ? "" : ", ") + Json(r, c);
       first = false;
+      peak = std::max(peak, r.per_second);
     }
     out += "]";
+    // Paced at half the peak (open loop).
+    rpc::LookupLoad paced{srv.address(), "bench-reader", keys, 0, 0, seconds};
+    paced.rate = peak / 2;
+    const rpc::LoadReport r = rpc::RunLookupLoad(paced);
+    char buf[200];
+    std::snprintf(buf, sizeof buf,
+                  ", \"paced\": {\"rate\": %.0f, \"max_in_flight\": %llu, \"send_lag_p99_us\": %.0f, ",
+                  paced.rate, static_cast<unsigned long long>(r.max_in_flight), r.send_lag_p99_us);
+    out += buf + Json(r, 0).substr(1);
   }
   graph.reset();
 
