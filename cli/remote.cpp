@@ -6,6 +6,7 @@
 #include <span>
 
 #include "base/error.h"
+#include "cli/progress.h"
 #include "cli/remote_format.h"
 #include "io/record_lines.h"
 #include "rpc/client.h"
@@ -237,7 +238,11 @@ int RemoteCommands::RunReload() {
 
 int RemoteCommands::RunReresolve() {
   rpc::Client client(reresolve_c_.server, reresolve_c_.token);
-  const ReresolveReport r = client.Reresolve(retrain_);
+  Progress progress(true);  // on a terminal: the server's stage and how far it has come
+  const ReresolveReport r = client.Reresolve(retrain_, [&](const rpc::ReresolveStatus& s) {
+    if (s.running && !s.stage.empty()) progress.Update(s.stage.c_str(), s.done, s.total);
+  });
+  progress.Clear();
   Print(reresolve_c_.json ? ReresolveJson(r) + "\n" : ReresolveText(r));
   return 0;
 }

@@ -20,6 +20,7 @@ namespace {
 using detail::FromWire;
 using detail::Text;
 using detail::ToWire;
+using detail::View;
 
 // The server's message without KJ's framing.
 std::string Reason(const kj::Exception& e) {
@@ -32,6 +33,11 @@ std::string Reason(const kj::Exception& e) {
 
 bool Disconnected(const kj::Exception& e) {
   return e.getType() == kj::Exception::Type::DISCONNECTED;
+}
+
+// What a failed call says to the caller.
+std::string Describe(const kj::Exception& e) {
+  return Disconnected(e) ? "lost the connection to the server: " + Reason(e) : Reason(e);
 }
 
 Role RoleOf(wire::Role r) {
@@ -62,10 +68,18 @@ struct Client::Impl {
   // Sends a request and waits for its response; KJ exceptions become idg::Error.
   template <typename Request>
   auto Send(Request& request) {
+    return Converted([&] { return request.send().wait(io->waitScope); });
+  }
+  template <typename Reply>
+  auto Wait(Reply& reply) {
+    return Converted([&] { return reply.wait(io->waitScope); });
+  }
+  template <typename F>
+  static auto Converted(F&& f) {
     try {
-      return request.send().wait(io->waitScope);
+      return f();
     } catch (const kj::Exception& e) {
-      throw Error(Disconnected(e) ? "lost the connection to the server: " + Reason(e) : Reason(e));
+      throw Error(Describe(e));
     }
   }
 
@@ -222,9 +236,7 @@ void Client::IngestAll(std::span<const IncomingRecord> records, size_t batch,
       auto response = f.reply.wait(impl_->io->waitScope);
       done(f.first, FromWire(response.getResult()));
     } catch (const kj::Exception& e) {
-      const std::string reason =
-          Disconnected(e) ? "lost the connection to the server: " + Reason(e) : Reason(e);
-      if (!failed) failed.emplace(f.first, f.count, reason);
+      if (!failed) failed.emplace(f.first, f.count, Describe(e));
     }
   }
   if (failed) {
@@ -266,11 +278,30 @@ std::vector<std::string> Client::ReloadConfig() {
   return applied;
 }
 
-ReresolveReport Client::Reresolve(bool retrain) {
+ReresolveReport Client::Reresolve(bool retrain,
+                                  const std::function<void(const ReresolveStatus&)>& progress,
+                                  std::chrono::milliseconds every) {
   if (!impl_->admin) impl_->Refuse("re-resolve");
   auto request = impl_->admin->reresolveRequest();
   request.setRetrain(retrain);
-  return FromWire(impl_->Send(request).getReport());
+  if (!progress) return FromWire(impl_->Send(request).getReport());
+  auto reply = request.send();
+  kj::WaitScope& wait = impl_->io->waitScope;
+  kj::Timer& timer = impl_->io->provider->getTimer();
+  while (!reply.poll(wait)) {
+    timer.afterDelay(every.count() * kj::MILLISECONDS).wait(wait);
+    if (reply.poll(wait)) break;
+    progress(ReresolveProgress());
+  }
+  return FromWire(impl_->Wait(reply).getReport());
+}
+
+ReresolveStatus Client::ReresolveProgress() {
+  if (!impl_->admin) impl_->Refuse("follow a re-resolution");
+  auto request = impl_->admin->reresolveProgressRequest();
+  auto response = impl_->Send(request);
+  return {response.getRunning(), std::string(View(response.getStage())), response.getDone(),
+          response.getTotal()};
 }
 
 const char* RoleName(Role role) {

@@ -3,6 +3,7 @@
 // are idg::Error. What the CLI and library users call; capnp stays inside rpc/.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -92,8 +93,13 @@ class Client {
   // Has the server resolve every live record again (Admin.reresolve), first training the
   // model again on them when `retrain`; blocks until it is done, which on a large graph takes
   // a while. Throws idg::Error, nothing changed, when retraining is impossible (no [matching]
-  // in the server's config, fewer than two records).
-  ReresolveReport Reresolve(bool retrain = false);
+  // in the server's config, fewer than two records). With `progress`, asks the server every
+  // `every` how far it has come and passes that on, on this thread, until it is done.
+  ReresolveReport Reresolve(bool retrain = false,
+                            const std::function<void(const ReresolveStatus&)>& progress = {},
+                            std::chrono::milliseconds every = std::chrono::milliseconds(200));
+  // How far the re-resolution under way has come (any admin session may ask).
+  ReresolveStatus ReresolveProgress();
 
  private:
   struct Impl;

@@ -274,6 +274,14 @@ interface Admin {
   #            job does, and match with it from then on (ingest too); false keeps the model
   # Fails, changing nothing, when retrain is asked for and the server's config has no
   # [matching] section or fewer than two records are live.
+
+  reresolveProgress @4 () -> (running :Bool, stage :Text, done :UInt64, total :UInt64);
+  # How far the re-resolution under way has come, for a progress display (`idgraph reresolve`
+  # polls it while it waits).
+  #   running: whether one is under way; when not, the other fields tell where the last one
+  #            ended (empty and 0 before the first)
+  #   stage:   "train" (with retrain), "score" or "resolve"
+  #   done, total: the work of that stage done so far, and all of it
 }
 
 struct ReresolveReport {

@@ -78,7 +78,7 @@ struct Server::Impl {
   Impl(LiveGraph& g, ServerConfig c, std::optional<ConfigFile> file)
       : config(std::move(c)),
         settings(config, std::move(file)),
-        context{g, settings, writes, long_reads, segments} {}
+        context{g, settings, writes, long_reads, segments, reresolving} {}
 
   void RunLoop(Loop& loop, Fd fd, std::promise<void> ready);
 
@@ -87,6 +87,7 @@ struct Server::Impl {
   detail::WriteQueue writes;  // declared before the loops: outlives every job they submit
   detail::WriteQueue long_reads;
   detail::SegmentRegistry segments;
+  detail::JobProgress reresolving;
   detail::ServiceContext context;
   capnp::ReaderOptions reader_options;
   std::vector<std::unique_ptr<Loop>> loops;

@@ -361,12 +361,39 @@ class AdminImpl final : public wire::Admin::Server {
     return AtTheDoor([&] {
       ReresolveOptions options;
       options.retrain = context.getParams().getRetrain();
+      JobProgress& progress = c_.reresolving;
+      options.progress = [&progress](const char* stage, uint64_t done, uint64_t total) {
+        progress.Update(stage, done, total);
+      };
       LiveGraph& graph = c_.graph;
       return RunWrite<ReresolveReport>(
-          c_.writes, [&graph, options] { return graph.Reresolve(options); },
+          c_.writes,
+          [&graph, &progress, options] {
+            progress.Start();
+            try {
+              ReresolveReport r = graph.Reresolve(options);
+              progress.Finish();
+              return r;
+            } catch (...) {
+              progress.Finish();
+              throw;
+            }
+          },
           [context](const ReresolveReport& r) mutable {
             ToWire(r, context.getResults().initReport());
           });
+    });
+  }
+
+  kj::Promise<void> reresolveProgress(ReresolveProgressContext context) override {
+    return AtTheDoor([&] {
+      const JobProgress::Snapshot now = c_.reresolving.Get();
+      auto results = context.getResults();
+      results.setRunning(now.running);
+      results.setStage(Text(now.stage));
+      results.setDone(now.done);
+      results.setTotal(now.total);
+      return kj::READY_NOW;
     });
   }
 

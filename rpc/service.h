@@ -6,6 +6,9 @@
 #include <capnp/capability.h>
 
 #include <chrono>
+#include <cstdint>
+#include <mutex>
+#include <string>
 
 #include "graph/live_graph.h"
 #include "rpc/config_reload.h"
@@ -13,6 +16,39 @@
 #include "rpc/write_queue.h"
 
 namespace idg::rpc::detail {
+
+// How far the re-resolution under way has come (Admin.reresolveProgress): written by the job
+// on a worker thread, read on the loop threads.
+class JobProgress {
+ public:
+  struct Snapshot {
+    bool running = false;
+    std::string stage;
+    uint64_t done = 0, total = 0;
+  };
+  void Start() {
+    std::lock_guard lock(mu_);
+    now_ = Snapshot{true, "", 0, 0};
+  }
+  void Update(const char* stage, uint64_t done, uint64_t total) {
+    std::lock_guard lock(mu_);
+    now_.stage = stage;
+    now_.done = done;
+    now_.total = total;
+  }
+  void Finish() {
+    std::lock_guard lock(mu_);
+    now_.running = false;
+  }
+  Snapshot Get() const {
+    std::lock_guard lock(mu_);
+    return now_;
+  }
+
+ private:
+  mutable std::mutex mu_;
+  Snapshot now_;
+};
 
 // What every capability of a server shares. Read-only after the server starts; `graph`,
 // `settings`, the queues and `segments` are thread-safe, so one context serves every
@@ -25,6 +61,7 @@ struct ServiceContext {
   // never behind a write.
   WriteQueue& long_reads;
   SegmentRegistry& segments;  // named segments
+  JobProgress& reresolving;   // of Admin.reresolve
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 };
 

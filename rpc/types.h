@@ -88,6 +88,13 @@ struct Segment {
   bool operator==(const Segment&) const = default;
 };
 
+// Where a re-resolution has come (Admin.reresolveProgress).
+struct ReresolveStatus {
+  bool running = false;  // false: none under way; the rest tells where the last one ended
+  std::string stage;     // "train", "score" or "resolve"
+  uint64_t done = 0, total = 0;
+};
+
 // A copy of an explanation, records renumbered in path order. Returns false, leaving `out`
 // unspecified, when the profile was erased while it was being copied (ProfileView::erased):
 // the caller answers "not found" then.

@@ -1,8 +1,10 @@
 // Admin.reresolve over a real loopback socket: the report is the one the same graph gives in
 // process, readers see its result, and a refused retraining changes nothing and leaves the
-// server serving. (Who may call it: service_test.cpp, wire_test.cpp.)
+// server serving; its progress can be followed while it runs. (Who may call it:
+// service_test.cpp, wire_test.cpp.)
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <random>
 #include <string>
 #include <vector>
@@ -105,6 +107,9 @@ TEST(Reresolve, OverTheWireAsInProcess) {
   const std::vector<IncomingRecord> people = People(60, 3);
   IngestInBatches(admin, local, people);
 
+  const rpc::ReresolveStatus before = admin.ReresolveProgress();
+  EXPECT_FALSE(before.running);
+  EXPECT_EQ(before.stage, "");
   const ReresolveReport same = admin.Reresolve(false);
   EXPECT_EQ(same.records, people.size());
   EXPECT_EQ(same.profiles_before, same.profiles_after);
@@ -116,8 +121,23 @@ TEST(Reresolve, OverTheWireAsInProcess) {
   ReresolveOptions retrain;
   retrain.retrain = true;
   const ReresolveReport want = local.Reresolve(retrain);
-  const ReresolveReport got = admin.Reresolve(true);
+  std::vector<rpc::ReresolveStatus> seen;  // polled every millisecond while it runs
+  const ReresolveReport got = admin.Reresolve(
+      true, [&](const rpc::ReresolveStatus& st) { seen.push_back(st); },
+      std::chrono::milliseconds(1));
   ExpectSameChanges(got, want);
+  for (const rpc::ReresolveStatus& st : seen) {
+    EXPECT_TRUE(st.stage == "" || st.stage == "train" || st.stage == "score" ||
+                st.stage == "resolve")
+        << st.stage;
+    EXPECT_LE(st.done, st.total);
+  }
+  // Afterwards: where it ended, the last stage done.
+  const rpc::ReresolveStatus after = admin.ReresolveProgress();
+  EXPECT_FALSE(after.running);
+  EXPECT_EQ(after.stage, "resolve");
+  EXPECT_GT(after.total, 0u);
+  EXPECT_EQ(after.done, after.total);
   EXPECT_TRUE(got.retrained);
   EXPECT_GT(got.em_iterations, 0);
   EXPECT_GT(got.fuzzy_links_after, 0u);

@@ -248,6 +248,7 @@ TEST(Service, EveryRoleAgainstEveryCall) {
       {"eraseProfile", Role::kAdmin, [](rpc::Client& c) { c.EraseProfile(987654321); }},
       {"reloadConfig", Role::kAdmin, [](rpc::Client& c) { c.ReloadConfig(); }},
       {"reresolve", Role::kAdmin, [](rpc::Client& c) { c.Reresolve(); }},
+      {"reresolveProgress", Role::kAdmin, [](rpc::Client& c) { c.ReresolveProgress(); }},
   };
   const std::pair<const char*, Role> tokens[] = {
       {kReaderToken, Role::kReader}, {kWriterToken, Role::kWriter}, {kAdminToken, Role::kAdmin}};
