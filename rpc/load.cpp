@@ -59,15 +59,16 @@ struct Run : kj::TaskSet::ErrorHandler {
 
   // Paced: every tick, what is due by now. KJ's timer wakes about once a millisecond, so
   // requests leave in bursts of rate/1000; how late each left is kept in `lags_us`.
+  // The last tick sends what fell due up to the deadline: rate x seconds requests in all.
   kj::Promise<void> Pace(kj::Timer& timer, kj::TaskSet& tasks) {
-    const auto now = Clock::now();
-    if (now >= deadline) return kj::READY_NOW;
+    const auto now = std::min(Clock::now(), deadline);
     const auto due = static_cast<uint64_t>(
         std::chrono::duration<double>(now - start).count() * load.rate);
     while (sent < due) {
       tasks.add(Send(start + std::chrono::duration_cast<Clock::duration>(
                                  std::chrono::duration<double>(double(sent) / load.rate))));
     }
+    if (now >= deadline) return kj::READY_NOW;
     return timer.afterDelay(200 * kj::MICROSECONDS).then([this, &timer, &tasks] {
       return Pace(timer, tasks);
     });
