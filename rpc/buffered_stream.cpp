@@ -66,7 +66,8 @@ kj::Promise<void> BufferedStream::Queued() {
 kj::Promise<void> BufferedStream::Flush() {
   if (pending_.empty()) {
     flushing_ = false;
-    if (sending_.capacity() > kBacklog) sending_ = kj::Vector<kj::byte>();
+    if (sending_.capacity() > kKeep) sending_ = kj::Vector<kj::byte>();
+    if (pending_.capacity() > kKeep) pending_ = kj::Vector<kj::byte>();
     if (shutdown_) inner_.shutdownWrite();
     return kj::READY_NOW;
   }

@@ -2,7 +2,8 @@
 // writes each RPC message (call, return, finish) with a write of its own and reads each one
 // with two reads (its first word, then the rest); on loopback those calls, not the service,
 // are most of a small request's cost. BufferedStream reads ahead (one read takes in whatever
-// the socket holds, up to 64 KiB, and later messages are served from memory) and coalesces
+// the socket holds, up to 16 KiB, and later messages are served from memory; larger reads go
+// straight to the caller's buffer) and coalesces
 // writes (what is written during one turn of the event loop goes out in one write, when the
 // loop has nothing else to do and is about to wait for I/O).
 //
@@ -36,8 +37,9 @@ class BufferedStream final : public kj::AsyncIoStream {
   kj::Maybe<int> getFd() const override;
 
  private:
-  static constexpr size_t kReadAhead = 64 << 10;
+  static constexpr size_t kReadAhead = 16 << 10;  // held by every connection
   static constexpr size_t kBacklog = 1 << 20;
+  static constexpr size_t kKeep = 64 << 10;  // write buffers above it are freed once sent
 
   kj::Promise<size_t> ReadMore(kj::byte* out, size_t min_bytes, size_t max_bytes);
   kj::Promise<void> Queued();
