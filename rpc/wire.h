@@ -19,10 +19,9 @@ inline std::string Str(capnp::Text::Reader t) { return {t.begin(), t.size()}; }
 
 // --- values to messages (wire_write.cpp) ---
 // Views straight into messages. A view erased while it is written (ProfileView::erased)
-// must not be answered: ToWire(LookupResult) leaves such profiles out; the others write the
-// view whole and return false when it was erased meanwhile, and the caller answers "not
-// found" (its initProfile/initExplanation again zeroes what was written).
-void ToWire(const ProfileView& p, wire::Profile::Builder out);
+// must not be answered: ToWire(LookupResult) leaves such profiles out; ToWireIfLive writes
+// the view whole and returns false when it was erased meanwhile, and the caller answers "not
+// found" (disowning what was written zeroes it).
 void ToWire(const LookupResult& r, wire::LookupResult::Builder out);
 bool ToWireIfLive(const ProfileView& view, wire::Profile::Builder out);
 bool ToWireIfLive(const ProfileView& view, wire::Explanation::Builder out);

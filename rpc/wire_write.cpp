@@ -3,7 +3,6 @@
 #include <atomic>
 #include <span>
 #include <string_view>
-#include <vector>
 
 #include "rpc/wire.h"
 
@@ -92,9 +91,7 @@ void Splits(const std::vector<ProfileSplit>& splits, capnp::List<wire::Split>::B
   }
 }
 
-}  // namespace
-
-void ToWire(const ProfileView& p, wire::Profile::Builder out) {
+void ProfileToWire(const ProfileView& p, wire::Profile::Builder out) {
   out.setId(p.id);
   auto golden = out.initGolden(p.golden.size());
   for (size_t i = 0; i < p.golden.size(); ++i) {
@@ -116,25 +113,32 @@ void ToWire(const ProfileView& p, wire::Profile::Builder out) {
   }
 }
 
+}  // namespace
+
 void ToWire(const LookupResult& r, wire::LookupResult::Builder out) {
   out.setNormalized(Text(r.normalized));
   // Rarely, a profile is erased while it is written; then the list is written again without
-  // it (initProfiles zeroes what the list held, erased bytes included).
+  // it (initProfiles zeroes what the list held, erased bytes included). Erasure only ever
+  // sets the flag, so when as many views are live after the writing as were written, the
+  // ones written are the ones still live.
+  auto live = [&r] {
+    return static_cast<size_t>(std::count_if(r.profiles.begin(), r.profiles.end(),
+                         [](const ProfileViewPtr& v) { return v != nullptr && Live(*v); }));
+  };
   for (;;) {
-    std::vector<const ProfileView*> live;
+    const size_t n = live();
+    auto profiles = out.initProfiles(n);
+    size_t written = 0;
     for (const ProfileViewPtr& view : r.profiles) {
-      if (view != nullptr && Live(*view)) live.push_back(view.get());
+      if (written == n) break;
+      if (view != nullptr && Live(*view)) ProfileToWire(*view, profiles[written++]);
     }
-    auto profiles = out.initProfiles(live.size());
-    for (size_t i = 0; i < live.size(); ++i) ToWire(*live[i], profiles[i]);
-    if (std::all_of(live.begin(), live.end(), [](const ProfileView* v) { return Live(*v); })) {
-      return;
-    }
+    if (written == n && live() == n) return;
   }
 }
 
 bool ToWireIfLive(const ProfileView& view, wire::Profile::Builder out) {
-  ToWire(view, out);
+  ProfileToWire(view, out);
   return Live(view);
 }
 
