@@ -3,14 +3,15 @@
 // with two reads (its first word, then the rest); on loopback those calls, not the service,
 // are most of a small request's cost. BufferedStream reads ahead (one read takes in whatever
 // the socket holds, up to 16 KiB, and later messages are served from memory; larger reads go
-// straight to the caller's buffer) and coalesces
-// writes (what is written during one turn of the event loop goes out in one write, when the
-// loop has nothing else to do and is about to wait for I/O).
+// straight to the caller's buffer) and coalesces writes (what is written during one turn of
+// the event loop goes out in one write, when the loop has nothing else to do and is about to
+// wait for I/O).
 //
 // A write is copied and reported done at once; the bytes go out later, in order. With 1 MiB
 // or more waiting behind a write the socket has not finished, a write is reported done only
-// once it has, so a peer that does not read holds its writer back instead of growing memory. A failed write is
-// reported by the next one. shutdownWrite() takes effect after the backlog has gone out.
+// once it has, so a peer that does not read holds its writer back instead of growing memory.
+// A failed write is reported by the next one. shutdownWrite() takes effect after the backlog
+// has gone out.
 //
 // Lives on one event-loop thread; `inner` must outlive it.
 #pragma once

@@ -83,6 +83,14 @@ struct Client::Impl {
     }
   }
 
+  // The writer's ingest call for `records`, ready to send.
+  auto IngestRequest(std::span<const IncomingRecord> records) {
+    auto request = writer->ingestRequest();
+    auto list = request.initRecords(records.size());
+    for (size_t i = 0; i < records.size(); ++i) ToWire(records[i], list[i]);
+    return request;
+  }
+
   [[noreturn]] void Refuse(const char* what) const {
     throw Error(std::string("permission denied: a ") + RoleName(role) + " token may not " + what);
   }
@@ -201,9 +209,7 @@ std::vector<Segment> Client::ListSegments() {
 
 IngestResult Client::Ingest(std::span<const IncomingRecord> records) {
   if (!impl_->writer) impl_->Refuse("ingest");
-  auto request = impl_->writer->ingestRequest();
-  auto list = request.initRecords(records.size());
-  for (size_t i = 0; i < records.size(); ++i) ToWire(records[i], list[i]);
+  auto request = impl_->IngestRequest(records);
   return FromWire(impl_->Send(request).getResult());
 }
 
@@ -221,10 +227,7 @@ void Client::IngestAll(std::span<const IncomingRecord> records, size_t batch,
   std::optional<IngestFailed> failed;
   auto send = [&] {
     const size_t n = std::min(batch, records.size() - next);
-    auto request = impl_->writer->ingestRequest();
-    auto list = request.initRecords(n);
-    for (size_t i = 0; i < n; ++i) ToWire(records[next + i], list[i]);
-    flight.push_back({next, n, request.send()});
+    flight.push_back({next, n, impl_->IngestRequest(records.subspan(next, n)).send()});
     next += n;
   };
   for (;;) {
