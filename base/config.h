@@ -133,6 +133,9 @@ struct TokenConfig {
 struct ServerConfig {
   std::string listen = "127.0.0.1:7420";  // HOST:PORT; port 0 takes a free port
   uint32_t threads = 0;                   // event-loop threads; 0 = one per core
+  // A loop polls its sockets, without sleeping, until this long passes with no read
+  // (rpc/busy_poll.h); 0 = sleeps whenever idle.
+  uint32_t poll_us = 200;
   uint32_t max_batch = 10000;             // most records per ingest, keys per lookup batch
   uint64_t max_message_bytes = 64ull << 20;  // largest request the server reads
   std::vector<TokenConfig> tokens;        // no tokens: nobody can log in

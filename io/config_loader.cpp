@@ -241,7 +241,8 @@ bool IsHostPort(const std::string& s) {
 
 void ParseServer(const Reader& rd, const toml::node& node, Config& c) {
   const toml::table& t = rd.Table(node, "server");
-  rd.NoUnknownKeys(t, "server.", {"listen", "threads", "max_batch", "max_message_bytes", "tokens"});
+  rd.NoUnknownKeys(t, "server.", {"listen", "threads", "poll_us", "max_batch", "max_message_bytes",
+                                     "tokens"});
   ServerConfig& s = c.server;
   if (const toml::node* n = t.get("listen")) {
     s.listen = rd.String(*n, "server.listen");
@@ -251,6 +252,10 @@ void ParseServer(const Reader& rd, const toml::node& node, Config& c) {
     }
   }
   if (const toml::node* n = t.get("threads")) s.threads = rd.Count(*n, "server.threads");
+  if (const toml::node* n = t.get("poll_us")) {
+    s.poll_us = rd.Count(*n, "server.poll_us");
+    if (s.poll_us > 1'000'000) rd.Fail(n, "server.poll_us", "expected at most 1000000 (one second)");
+  }
   if (const toml::node* n = t.get("max_batch")) {
     s.max_batch = rd.Count(*n, "server.max_batch");
     if (s.max_batch == 0) rd.Fail(n, "server.max_batch", "expected a positive integer");

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstring>
 
+#include "rpc/busy_poll.h"
+
 namespace idg::rpc::detail {
 
 BufferedStream::BufferedStream(kj::AsyncIoStream& inner)
@@ -21,9 +23,15 @@ kj::Promise<size_t> BufferedStream::tryRead(void* buffer, size_t min_bytes, size
 
 // The read-ahead buffer is empty here.
 kj::Promise<size_t> BufferedStream::ReadMore(kj::byte* out, size_t min_bytes, size_t max_bytes) {
-  if (max_bytes >= kReadAhead) return inner_.tryRead(out, min_bytes, max_bytes);
+  if (max_bytes >= kReadAhead) {
+    return inner_.tryRead(out, min_bytes, max_bytes).then([](size_t got) {
+      NoteSocketRead();
+      return got;
+    });
+  }
   return inner_.tryRead(in_.begin(), min_bytes, kReadAhead)
       .then([this, out, max_bytes](size_t got) {
+        NoteSocketRead();
         const size_t n = std::min(got, max_bytes);
         std::memcpy(out, in_.begin(), n);
         in_begin_ = n;

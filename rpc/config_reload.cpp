@@ -108,7 +108,7 @@ std::string Join(const std::vector<std::string>& names) {
 std::vector<std::string> ConfigDifferences(const Config& a, const Config& b) {
   // Every section by name: a new one stops this from compiling until it is listed.
   const auto& [engine, kinds, attributes, sources, matching, server, segments] = a;
-  const auto& [listen, threads, max_batch, max_message_bytes, tokens] = server;
+  const auto& [listen, threads, poll_us, max_batch, max_message_bytes, tokens] = server;
   std::vector<std::string> out;
   auto check = [&out](const auto& x, const auto& y, const char* name) {
     if (!Same(x, y)) out.emplace_back(name);
@@ -120,6 +120,7 @@ std::vector<std::string> ConfigDifferences(const Config& a, const Config& b) {
   check(matching, b.matching, "matching");
   check(listen, b.server.listen, "server.listen");
   check(threads, b.server.threads, "server.threads");
+  check(poll_us, b.server.poll_us, "server.poll_us");
   check(max_batch, b.server.max_batch, "server.max_batch");
   check(max_message_bytes, b.server.max_message_bytes, "server.max_message_bytes");
   check(tokens, b.server.tokens, "server.tokens");

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "base/error.h"
+#include "rpc/busy_poll.h"
 #include "rpc/connection.h"
 #include "rpc/listen_socket.h"
 #include "rpc/service.h"
@@ -114,7 +115,7 @@ void Server::Impl::RunLoop(Loop& loop, Fd fd, std::promise<void> ready) {
     loop.stop = kj::mv(stop.fulfiller);
     started = true;
     ready.set_value();
-    stop.promise.wait(io.waitScope);
+    detail::RunPolling(kj::mv(stop.promise), io.waitScope, config.poll_us);
   } catch (...) {
     if (!started) {
       ready.set_exception(std::current_exception());

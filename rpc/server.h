@@ -1,7 +1,8 @@
 // The idgraph service (rpc/idgraph.capnp) over TCP. One KJ event loop per thread, each with
 // its own listening socket on the shared address (SO_REUSEPORT): the kernel spreads
 // connections over the threads and a connection stays on its thread. Reads are answered on
-// the loop thread; writes run one at a time on TBB workers. Plain C++ interface: callers never
+// the loop thread; writes run one at a time on TBB workers. A loop polls for `poll_us` after
+// each read before it sleeps (rpc/busy_poll.h). Plain C++ interface: callers never
 // see capnp.
 #pragma once
 

@@ -317,6 +317,7 @@ TEST(ParseConfig, ServerSection) {
   const Config defaults = ParseConfig(std::string(kKinds) + kSource, "t.toml", "/base");
   EXPECT_EQ(defaults.server.listen, "127.0.0.1:7420");
   EXPECT_EQ(defaults.server.threads, 0u);
+  EXPECT_EQ(defaults.server.poll_us, 200u);
   EXPECT_EQ(defaults.server.max_batch, 10000u);
   EXPECT_EQ(defaults.server.max_message_bytes, 64u << 20);
   EXPECT_TRUE(defaults.server.tokens.empty());
@@ -325,6 +326,7 @@ TEST(ParseConfig, ServerSection) {
                                    "[server]\n"
                                    "listen = \"0.0.0.0:9000\"\n"
                                    "threads = 4\n"
+                                   "poll_us = 0\n"
                                    "max_batch = 500\n"
                                    "max_message_bytes = 1048576\n"
                                    "tokens = [\n"
@@ -335,6 +337,7 @@ TEST(ParseConfig, ServerSection) {
                                "t.toml", "/base");
   EXPECT_EQ(c.server.listen, "0.0.0.0:9000");
   EXPECT_EQ(c.server.threads, 4u);
+  EXPECT_EQ(c.server.poll_us, 0u);
   EXPECT_EQ(c.server.max_batch, 500u);
   EXPECT_EQ(c.server.max_message_bytes, 1048576u);
   ASSERT_EQ(c.server.tokens.size(), 3u);
@@ -361,6 +364,8 @@ TEST(ParseConfigErrors, ServerSection) {
   EXPECT_TRUE(Contains(ErrorOf(base + "listen = \"h:70000\"\n"), "server.listen: expected"));
   EXPECT_TRUE(Contains(ErrorOf(base + "threads = -1\n"),
                        "t.toml:10: server.threads: expected a non-negative integer"));
+  EXPECT_TRUE(Contains(ErrorOf(base + "poll_us = 2000000\n"),
+                       "t.toml:10: server.poll_us: expected at most 1000000"));
   EXPECT_TRUE(Contains(ErrorOf(base + "max_batch = 0\n"),
                        "t.toml:10: server.max_batch: expected a positive integer"));
   EXPECT_TRUE(Contains(ErrorOf(base + "max_message_bytes = 10\n"),

@@ -209,7 +209,8 @@ TEST(ConfigDifferences, NamesEachSectionAndServerKey) {
   Config c = a;
   c.attributes[0].type = AttrType::kDate;
   c.server.listen = "127.0.0.1:7421";
-  EXPECT_EQ(rpc::ConfigDifferences(a, c), (Names{"attributes", "server.listen"}));
+  c.server.poll_us = 0;
+  EXPECT_EQ(rpc::ConfigDifferences(a, c), (Names{"attributes", "server.listen", "server.poll_us"}));
 }
 
 }  // namespace
