@@ -4,10 +4,12 @@
 # Needs a build with benchmarks (./setup.sh build) and redis-server + redis-tools (installed
 # here when missing; they are for this comparison only, never a dependency of idgraph).
 # idgraph: build/bench/rpc_bench serves PROFILES profiles in-process and looks them up by
-# email with 1, 8 and 64 requests in flight, then ingests 100,000 generated records over RPC
-# (one batch of 1,000 in flight, then two).
-# Redis: the same profiles as hashes keyed by email, read by redis-benchmark with HGETALL at
-# the same concurrency. Prints idgraph's JSON, then Redis's CSV rows.
+# email with 1, 8 and 64 requests in flight, one per connection, and 64 over 8 connections
+# (8 pipelined on each); paced at half the peaks; then ingests 100,000 generated records over
+# RPC (one batch of 1,000 in flight, then two).
+# Redis: the same profiles as hashes keyed by email, read by redis-benchmark with HGETALL in
+# the same shapes (-c 1, -c 8, -c 64, and -c 8 -P 8). Prints idgraph's JSON, then Redis's CSV
+# rows, each ending in its connections and requests pipelined per connection.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 profiles=${1:-1000000}
@@ -24,10 +26,11 @@ redis-server --port "$port" --save '' --appendonly no --daemonize yes >/dev/null
 sleep 1
 redis-cli -p "$port" --pipe < "$work/profiles.resp" >/dev/null
 echo "redis $(redis-server --version | awk '{print $3}'), $(redis-cli -p "$port" dbsize) keys, $(redis-cli -p "$port" info memory | awk -F: '/used_memory_human/ {print $2}' | tr -d '\r')"
-echo '"test","rps","avg_latency_ms","min_latency_ms","p50_latency_ms","p95_latency_ms","p99_latency_ms","max_latency_ms","concurrency"'
-for c in 1 8 64; do
+echo '"test","rps","avg_latency_ms","min_latency_ms","p50_latency_ms","p95_latency_ms","p99_latency_ms","max_latency_ms","connections","pipeline"'
+for shape in "1 1" "8 1" "64 1" "8 8"; do
+  read -r c p <<< "$shape"
   # As many requests as the idgraph run answered in about the same time.
-  row=$(redis-benchmark -p "$port" -c "$c" -n $((c == 1 ? 100000 : 300000)) -r "$profiles" --csv \
-        HGETALL __rand_int__@bench.io 2>/dev/null | tail -1)
-  echo "$row,$c"
+  row=$(redis-benchmark -p "$port" -c "$c" -P "$p" -n $((c == 1 ? 100000 : 300000 * p)) \
+        -r "$profiles" --csv HGETALL __rand_int__@bench.io 2>/dev/null | tail -1)
+  echo "$row,$c,$p"
 done

@@ -1,9 +1,13 @@
 // A load generator for lookups over RPC, for benchmarks. Closed loop: `concurrency` requests
-// always in flight, spread over a few connections, each answered request followed at once by
-// the next one. Paced (open loop, `rate` > 0): requests sent on a fixed schedule whether or
-// not earlier ones were answered (on KJ's timer: in bursts about a millisecond apart), and
-// how late the generator sent them is reported beside the latencies. Runs on the calling
-// thread (one KJ event loop).
+// always in flight, spread over the connections, each answered request followed at once by
+// the next one on its connection. Paced (open loop, `rate` > 0): requests sent on a fixed
+// schedule whether or not earlier ones were answered (in ticks at least 100 µs apart), and how
+// late the generator sent them is reported beside the latencies.
+//
+// It speaks Cap'n Proto's two-party RPC protocol by hand (bootstrap, login, then Reader.lookup
+// calls and their finish messages, framed into one buffer per connection and written once per
+// turn), as redis-benchmark speaks RESP: a client on the RPC system would cost about as much
+// CPU as the server it measures, on the same cores. Runs on the calling thread (epoll).
 #pragma once
 
 #include <cstdint>
@@ -18,7 +22,7 @@ struct LookupLoad {
   std::string address, token;
   std::vector<Identifier> keys;  // looked up in turn (raw values)
   uint32_t concurrency = 1;      // closed loop: requests in flight
-  uint32_t connections = 0;      // 0: min(concurrency, 8)
+  uint32_t connections = 0;      // 0: one per request in flight (as redis-benchmark -c); 64 paced
   double seconds = 5;
   double rate = 0;               // > 0: paced at this many requests a second (concurrency unused)
 };

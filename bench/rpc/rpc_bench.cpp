@@ -5,8 +5,11 @@
 //
 // Lookups: PROFILES synthetic profiles of 10 attributes, each keyed by an email
 // "NNNNNNNNNNNN@bench.io" (12 digits, as redis-benchmark's __rand_int__ writes them), looked up
-// by random emails with 1, 8 and 64 requests in flight (closed loop): throughput and latency
-// percentiles; then paced at half the highest of those throughputs (open loop).
+// by random emails with 1, 8 and 64 requests in flight (closed loop), one per connection as
+// redis-benchmark -c sends them, and 64 over 8 connections (8 pipelined on each, as
+// redis-benchmark -c 8 -P 8): throughput and latency percentiles. Then paced (open loop) at
+// half the highest one-per-connection throughput over 64 connections, and at half the
+// pipelined one over 8.
 // With RESP_FILE, the same profiles are also written as Redis HSET commands keyed by email,
 // for bench/rpc_vs_redis.sh to load into redis-server and read with HGETALL.
 //
@@ -25,6 +28,7 @@
 #include <fstream>
 #include <random>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "gen/generator.h"
@@ -122,13 +126,13 @@ std::unique_ptr<LiveGraph> LookupGraph(const fs::path& dir, uint64_t profiles,
   return MakeLiveGraph(RunResolveJob(job));
 }
 
-std::string Json(const rpc::LoadReport& r, uint32_t concurrency) {
+std::string Json(const rpc::LoadReport& r, uint32_t concurrency, uint32_t connections) {
   char buf[512];
   std::snprintf(buf, sizeof buf,
-                "{\"concurrency\": %u, \"requests\": %llu, \"not_found\": %llu, \"seconds\": %.2f, "
+                "{\"concurrency\": %u, \"connections\": %u, \"requests\": %llu, \"not_found\": %llu, \"seconds\": %.2f, "
                 "\"per_second\": %.0f, \"p50_us\": %.1f, \"p99_us\": %.1f, \"p999_us\": %.1f, "
                 "\"max_us\": %.1f}",
-                concurrency, (unsigned long long)r.requests, (unsigned long long)r.not_found,
+                concurrency, connections, (unsigned long long)r.requests, (unsigned long long)r.not_found,
                 r.seconds, r.per_second, r.p50_us, r.p99_us, r.p999_us, r.max_us);
   return buf;
 }
@@ -155,23 +159,30 @@ int Main(int argc, char** argv) {
     std::mt19937_64 rng(11);
     for (int i = 0; i < 200000; ++i) keys.push_back({"email", Email(rng() % profiles)});
     bool first = true;
-    double peak = 0;
-    for (uint32_t c : {1u, 8u, 64u}) {
-      const rpc::LoadReport r = rpc::RunLookupLoad({srv.address(), "bench-reader", keys, c, 0, seconds});
-      out += (first ? "" : ", ") + Json(r, c);
+    double peak = 0, pipelined_peak = 0;
+    const std::pair<uint32_t, uint32_t> shapes[] = {{1, 1}, {8, 8}, {64, 64}, {64, 8}};
+    for (auto [c, conns] : shapes) {
+      const rpc::LoadReport r =
+          rpc::RunLookupLoad({srv.address(), "bench-reader", keys, c, conns, seconds});
+      out += (first ? "" : ", ") + Json(r, c, conns);
       first = false;
-      peak = std::max(peak, r.per_second);
+      (conns == c ? peak : pipelined_peak) = std::max(conns == c ? peak : pipelined_peak,
+                                                      r.per_second);
+    }
+    out += "], \"paced\": [";
+    // Paced at half the peaks (open loop).
+    for (auto [rate, conns] : {std::pair{peak / 2, 64u}, std::pair{pipelined_peak / 2, 8u}}) {
+      rpc::LookupLoad paced{srv.address(), "bench-reader", keys, 0, conns, seconds};
+      paced.rate = rate;
+      const rpc::LoadReport r = rpc::RunLookupLoad(paced);
+      char buf[200];
+      std::snprintf(buf, sizeof buf,
+                    "%s{\"rate\": %.0f, \"max_in_flight\": %llu, \"send_lag_p99_us\": %.0f, ",
+                    conns == 64 ? "" : ", ", paced.rate,
+                    static_cast<unsigned long long>(r.max_in_flight), r.send_lag_p99_us);
+      out += buf + Json(r, 0, conns).substr(1);
     }
     out += "]";
-    // Paced at half the peak (open loop).
-    rpc::LookupLoad paced{srv.address(), "bench-reader", keys, 0, 0, seconds};
-    paced.rate = peak / 2;
-    const rpc::LoadReport r = rpc::RunLookupLoad(paced);
-    char buf[200];
-    std::snprintf(buf, sizeof buf,
-                  ", \"paced\": {\"rate\": %.0f, \"max_in_flight\": %llu, \"send_lag_p99_us\": %.0f, ",
-                  paced.rate, static_cast<unsigned long long>(r.max_in_flight), r.send_lag_p99_us);
-    out += buf + Json(r, 0).substr(1);
   }
   graph.reset();
 

@@ -1,5 +1,7 @@
-// The benchmark load generator: closed loop keeps its requests answered and counted; paced
-// sends on schedule, rate x seconds requests, and says how late it sent them.
+// The benchmark load generator, which speaks the RPC protocol by hand: closed loop keeps its
+// requests answered and counted, one per connection or several pipelined on each; paced sends
+// on schedule, rate x seconds requests, and says how late it sent them; any role's session
+// gives it the reader; a failed call, a refused login and a missing server are errors.
 #include "rpc/load.h"
 
 #include <gtest/gtest.h>
@@ -9,10 +11,13 @@
 
 #include "rpc/client.h"
 #include "tests/rpc/test_service.h"
+#include "tests/temp_dir.h"
 
 namespace idg {
 namespace {
 
+using test::Contains;
+using test::kAdminToken;
 using test::kReaderToken;
 using test::kWriterToken;
 using test::Rec;
@@ -48,6 +53,37 @@ TEST(LookupLoad, ClosedLoopAndPacedAnswerEveryRequest) {
       rpc::RunLookupLoad({s.address(), kReaderToken, unknown, 2, 0, 0.1});
   EXPECT_EQ(missing.not_found, missing.requests);
   EXPECT_THROW(rpc::RunLookupLoad({s.address(), "wrong", keys, 1, 0, 0.1}), Error);
+}
+
+std::string LoadError(const rpc::LookupLoad& load) {
+  return test::ErrorOf([&] { rpc::RunLookupLoad(load); });
+}
+
+TEST(LookupLoad, PipelinesOverFewerConnectionsWithAnyRole) {
+  TestServer s;
+  const std::vector<IncomingRecord> people = {Rec("crm", "c1", {{"email", "a@example.com"}}),
+                                             Rec("crm", "c2", {{"email", "b@example.com"}})};
+  s.Connect(kWriterToken).Ingest(people);
+  const std::vector<rpc::Identifier> keys = {{"email", "A@example.com"}, {"email", "b@example.com"},
+                                             {"email", "nobody@example.com"}};
+  // An admin's session holds three capabilities; the lookups go to its reader.
+  const rpc::LoadReport r = rpc::RunLookupLoad({s.address(), kAdminToken, keys, 8, 2, 0.3});
+  EXPECT_GT(r.requests, 30u);
+  EXPECT_EQ(r.max_in_flight, 8u);
+  // Every third key is unknown, looked up in turn.
+  EXPECT_NEAR(double(r.not_found), double(r.requests) / 3, 8);
+}
+
+TEST(LookupLoad, FailuresAreErrors) {
+  TestServer s;
+  const std::vector<rpc::Identifier> bad_kind = {{"shoe_size", "42"}};
+  EXPECT_TRUE(Contains(LoadError({s.address(), kReaderToken, bad_kind, 1, 0, 0.1}),
+                       "unknown identifier kind 'shoe_size'"));
+  const std::vector<rpc::Identifier> keys = {{"email", "a@example.com"}};
+  EXPECT_TRUE(Contains(LoadError({s.address(), "wrong", keys, 1, 0, 0.1}), "unknown token"));
+  const std::string address = s.address();
+  s.server().Stop();
+  EXPECT_TRUE(Contains(LoadError({address, kReaderToken, keys, 1, 0, 0.1}), "cannot connect"));
 }
 
 }  // namespace
