@@ -1,7 +1,8 @@
 // End-to-end benchmark of the service over loopback (an idgraph server in this process, the
 // clients in this process too, all on the machine's cores):
 //
-//   build/bench/rpc_bench [PROFILES] [SECONDS] [RESP_FILE]     (defaults: 1000000 5 none)
+//   build/bench/rpc_bench [PROFILES] [SECONDS] [RESP_FILE|-] [POLL_US]
+//   (defaults: 1000000 5 - 200)
 //
 // Lookups: PROFILES synthetic profiles of 10 attributes, each keyed by an email
 // "NNNNNNNNNNNN@bench.io" (12 digits, as redis-benchmark's __rand_int__ writes them), looked up
@@ -11,7 +12,8 @@
 // half the highest one-per-connection throughput over 64 connections, and at half the
 // pipelined one over 8.
 // With RESP_FILE, the same profiles are also written as Redis HSET commands keyed by email,
-// for bench/rpc_vs_redis.sh to load into redis-server and read with HGETALL.
+// for bench/rpc_vs_redis.sh to load into redis-server and read with HGETALL. POLL_US: the
+// server's [server] poll_us (0: its loops sleep whenever idle).
 //
 // Ingest: generated customer records (idgraph gen, 200,000) with the model trained on them:
 // the first half ingested in-process, the second half over RPC in batches of 1,000, each
@@ -140,7 +142,7 @@ std::string Json(const rpc::LoadReport& r, uint32_t concurrency, uint32_t connec
 int Main(int argc, char** argv) {
   const uint64_t profiles = argc > 1 ? std::stoull(argv[1]) : 1'000'000;
   const double seconds = argc > 2 ? std::stod(argv[2]) : 5;
-  const std::string resp = argc > 3 ? argv[3] : "";
+  const std::string resp = argc > 3 && std::string(argv[3]) != "-" ? argv[3] : "";
   const fs::path dir = fs::temp_directory_path() / ("idg_rpc_bench_" + std::to_string(::getpid()));
   fs::create_directories(dir);
   std::string out = "{\"profiles\": " + std::to_string(profiles);
@@ -152,6 +154,8 @@ int Main(int argc, char** argv) {
   out += ", \"load_seconds\": " + std::to_string(Since(t));
   ServerConfig server = config.server;
   server.listen = "127.0.0.1:0";
+  if (argc > 4) server.poll_us = static_cast<uint32_t>(std::stoul(argv[4]));
+  out += ", \"poll_us\": " + std::to_string(server.poll_us);
   {
     rpc::Server srv(*graph, server);
     out += ", \"server_threads\": " + std::to_string(srv.threads()) + ", \"lookups\": [";
