@@ -28,7 +28,7 @@ long VoluntarySwitches() {
 
 struct Outcome {
   std::atomic<int> reads{0};
-  long sleeps = -1;  // voluntary switches of the loop thread from the first read to the last
+  long sleeps = -1;    // voluntary switches of the loop thread from the first read to the last
   double seconds = 0;  // from the stop to RunPolling's return
 };
 
@@ -62,7 +62,8 @@ void ReadSpacedWrites(Outcome& out, uint32_t poll_us, int writes, std::chrono::m
     ready = true;
     rpc::detail::RunPolling(kj::mv(paf.promise), io.waitScope, poll_us);
     out.seconds = std::chrono::duration<double>(
-        Clock::now() - Clock::time_point(Clock::duration(stopped_at.load()))).count();
+                      Clock::now() - Clock::time_point(Clock::duration(stopped_at.load())))
+                      .count();
   });
   while (!ready) std::this_thread::yield();
   for (int i = 0; i < writes; ++i) {

@@ -62,16 +62,37 @@ std::string LoadError(const rpc::LookupLoad& load) {
 TEST(LookupLoad, PipelinesOverFewerConnectionsWithAnyRole) {
   TestServer s;
   const std::vector<IncomingRecord> people = {Rec("crm", "c1", {{"email", "a@example.com"}}),
-                                             Rec("crm", "c2", {{"email", "b@example.com"}})};
+                                              Rec("crm", "c2", {{"email", "b@example.com"}})};
   s.Connect(kWriterToken).Ingest(people);
-  const std::vector<rpc::Identifier> keys = {{"email", "A@example.com"}, {"email", "b@example.com"},
-                                             {"email", "nobody@example.com"}};
+  const std::vector<rpc::Identifier> keys = {
+      {"email", "A@example.com"}, {"email", "b@example.com"}, {"email", "nobody@example.com"}};
   // An admin's session holds three capabilities; the lookups go to its reader.
   const rpc::LoadReport r = rpc::RunLookupLoad({s.address(), kAdminToken, keys, 8, 2, 0.3});
   EXPECT_GT(r.requests, 30u);
   EXPECT_EQ(r.max_in_flight, 8u);
   // Every third key is unknown, looked up in turn.
   EXPECT_NEAR(double(r.not_found), double(r.requests) / 3, 8);
+}
+
+TEST(LookupLoad, ReadsAnswersLargerThanItsBuffer) {
+  // 400 records of one person: each answer carries them all, tens of kilobytes, read in
+  // several pieces into a buffer that starts at 8 KiB.
+  TestServer s;
+  std::vector<IncomingRecord> records;
+  for (int i = 0; i < 400; ++i) {
+    records.push_back(Rec("crm", "r" + std::to_string(i), {{"email", "big@example.com"}}));
+  }
+  rpc::Client writer = s.Connect(kWriterToken);
+  for (size_t i = 0; i < records.size(); i += 50) {  // the test server's max_batch
+    writer.Ingest(std::span<const IncomingRecord>(records).subspan(i, 50));
+  }
+  const rpc::LookupReply one = writer.Lookup("email", "big@example.com");
+  ASSERT_EQ(one.profiles.size(), 1u);
+  ASSERT_EQ(one.profiles[0].records.size(), 400u);
+  const std::vector<rpc::Identifier> keys = {{"email", "big@example.com"}};
+  const rpc::LoadReport r = rpc::RunLookupLoad({s.address(), kReaderToken, keys, 4, 2, 0.2});
+  EXPECT_GT(r.requests, 4u);
+  EXPECT_EQ(r.not_found, 0u);
 }
 
 TEST(LookupLoad, FailuresAreErrors) {
