@@ -2,21 +2,25 @@
 
 #include <utility>
 
+#include "rpc/fast_lookup.h"
+
 namespace idg::rpc::detail {
 
 using capnp::rpc::twoparty::Side;
 
 Connection::Connection(kj::Own<kj::AsyncIoStream> socket, capnp::Capability::Client bootstrap,
-                       capnp::ReaderOptions options)
+                       const ServiceContext& context, capnp::ReaderOptions options)
     : socket_(kj::mv(socket)),
       stream_(*socket_),
-      network_(stream_, Side::SERVER, options),
+      messages_(kj::heap<FastLookupStream>(stream_, context)),
+      network_(*messages_, Side::SERVER, options),
       rpc_(capnp::makeRpcServer(network_, kj::mv(bootstrap))) {}
 
 Connection::Connection(kj::Own<kj::AsyncIoStream> socket, capnp::ReaderOptions options)
     : socket_(kj::mv(socket)),
       stream_(*socket_),
-      network_(stream_, Side::CLIENT, options),
+      messages_(kj::heap<capnp::AsyncIoMessageStream>(stream_)),
+      network_(*messages_, Side::CLIENT, options),
       rpc_(capnp::makeRpcClient(network_)) {}
 
 capnp::Capability::Client Connection::Bootstrap() {

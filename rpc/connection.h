@@ -1,13 +1,15 @@
-// One RPC connection: a socket, the buffered stream over it (buffered_stream.h), the two-party
-// network over that, and the RPC system that answers and calls through it. The server makes
-// one per accepted socket; clients make one per server they talk to. Lives on one event-loop
-// thread.
+// One RPC connection: a socket, the buffered stream over it (buffered_stream.h), the message
+// stream over that (on the server side the one that answers lookups itself, fast_lookup.h),
+// the two-party network over that, and the RPC system that answers and calls through it. The
+// server makes one per accepted socket; clients make one per server they talk to. Lives on one
+// event-loop thread.
 #pragma once
 
 #include <capnp/capability.h>
 #include <capnp/message.h>
 #include <capnp/rpc-twoparty.h>
 #include <capnp/rpc.h>
+#include <capnp/serialize-async.h>
 #include <kj/async-io.h>
 
 #include <memory>
@@ -17,11 +19,13 @@
 
 namespace idg::rpc::detail {
 
+struct ServiceContext;
+
 class Connection {
  public:
-  // The server side, answering with `bootstrap`.
+  // The server side, answering with `bootstrap`, which serves `context`.
   Connection(kj::Own<kj::AsyncIoStream> socket, capnp::Capability::Client bootstrap,
-             capnp::ReaderOptions options);
+             const ServiceContext& context, capnp::ReaderOptions options);
   // The client side.
   Connection(kj::Own<kj::AsyncIoStream> socket, capnp::ReaderOptions options);
 
@@ -33,6 +37,7 @@ class Connection {
  private:
   kj::Own<kj::AsyncIoStream> socket_;
   BufferedStream stream_;
+  kj::Own<capnp::MessageStream> messages_;
   capnp::TwoPartyVatNetwork network_;
   capnp::RpcSystem<capnp::rpc::twoparty::VatId> rpc_;
 };

@@ -36,10 +36,11 @@ class QuietErrors final : public kj::TaskSet::ErrorHandler {
 
 class AcceptLoop {
  public:
-  AcceptLoop(kj::ConnectionReceiver& listener, capnp::Capability::Client bootstrap,
+  AcceptLoop(kj::ConnectionReceiver& listener, const detail::ServiceContext& context,
              capnp::ReaderOptions options, kj::Timer& timer, kj::TaskSet& connections)
       : listener_(listener),
-        bootstrap_(kj::mv(bootstrap)),
+        context_(context),
+        bootstrap_(detail::MakeBootstrap(context)),
         options_(options),
         timer_(timer),
         connections_(connections) {}
@@ -47,7 +48,8 @@ class AcceptLoop {
   kj::Promise<void> Run() {
     return listener_.accept().then(
         [this](kj::Own<kj::AsyncIoStream>&& stream) {
-          auto connection = kj::heap<detail::Connection>(kj::mv(stream), bootstrap_, options_);
+          auto connection =
+              kj::heap<detail::Connection>(kj::mv(stream), bootstrap_, context_, options_);
           auto done = connection->OnDisconnect();
           connections_.add(done.attach(kj::mv(connection)));
           return Run();
@@ -61,6 +63,7 @@ class AcceptLoop {
 
  private:
   kj::ConnectionReceiver& listener_;
+  const detail::ServiceContext& context_;
   capnp::Capability::Client bootstrap_;
   capnp::ReaderOptions options_;
   kj::Timer& timer_;
@@ -107,8 +110,7 @@ void Server::Impl::RunLoop(Loop& loop, Fd fd, std::promise<void> ready) {
     auto stop = kj::newPromiseAndCrossThreadFulfiller<void>();
     QuietErrors errors;
     kj::TaskSet connections(errors);  // destroyed first: drops every connection
-    AcceptLoop accept(*listener, detail::MakeBootstrap(context), reader_options,
-                      io.provider->getTimer(), connections);
+    AcceptLoop accept(*listener, context, reader_options, io.provider->getTimer(), connections);
     auto accepting = accept.Run().eagerlyEvaluate([](kj::Exception&& e) {
       std::fprintf(stderr, "idgraph server: %s\n", e.getDescription().cStr());
     });

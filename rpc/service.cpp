@@ -35,7 +35,9 @@ constexpr uint32_t kMaxLargest = 1000;  // Reader.stats
                       kj::heapString(message.data(), message.size()));
 }
 
-kj::Exception ToKj(std::exception_ptr e) {
+}  // namespace
+
+kj::Exception ToRpcException(std::exception_ptr e) {
   std::string message = "internal error";
   try {
     std::rethrow_exception(e);
@@ -53,13 +55,15 @@ kj::Exception ToKj(std::exception_ptr e) {
                        kj::heapString(message.data(), message.size()));
 }
 
+namespace {
+
 // Runs a method body; idg::Error and other exceptions become RPC exceptions.
 template <typename F>
 kj::Promise<void> AtTheDoor(F&& body) {
   try {
     return body();
   } catch (...) {
-    return ToKj(std::current_exception());
+    return ToRpcException(std::current_exception());
   }
 }
 
@@ -94,7 +98,7 @@ kj::Promise<void> RunWrite(WriteQueue& writes, Work&& work, Reply&& reply) {
           *result = work();
           fulfiller->fulfill();
         } catch (...) {
-          fulfiller->reject(ToKj(std::current_exception()));
+          fulfiller->reject(ToRpcException(std::current_exception()));
         }
         fulfiller = nullptr;  // released here, not by the job's noexcept destructor
       }));
@@ -151,10 +155,7 @@ class ReaderImpl final : public wire::Reader::Server {
 
   kj::Promise<void> lookup(LookupContext context) override {
     return AtTheDoor([&] {
-      auto key = context.getParams().getKey();
-      door_.Key(key);
-      ToWire(c_.graph.Lookup(View(key.getKind()), View(key.getValue())),
-             context.getResults().initResult());
+      AnswerLookup(c_, context.getParams(), context.getResults());
       return kj::READY_NOW;
     });
   }
@@ -450,6 +451,13 @@ class IdgraphImpl final : public wire::Idgraph::Server {
 };
 
 }  // namespace
+
+void AnswerLookup(const ServiceContext& c, wire::Reader::LookupParams::Reader params,
+                  wire::Reader::LookupResults::Builder results) {
+  auto key = params.getKey();
+  Door(c).Key(key);
+  ToWire(c.graph.Lookup(View(key.getKind()), View(key.getValue())), results.initResult());
+}
 
 capnp::Capability::Client MakeBootstrap(const ServiceContext& context) {
   return wire::Idgraph::Client(kj::heap<IdgraphImpl>(context));

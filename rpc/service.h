@@ -4,14 +4,17 @@
 #pragma once
 
 #include <capnp/capability.h>
+#include <kj/exception.h>
 
 #include <chrono>
 #include <cstdint>
+#include <exception>
 #include <mutex>
 #include <string>
 
 #include "graph/live_graph.h"
 #include "rpc/config_reload.h"
+#include "rpc/idgraph.capnp.h"
 #include "rpc/segment_registry.h"
 #include "rpc/write_queue.h"
 
@@ -68,5 +71,14 @@ struct ServiceContext {
 // The bootstrap capability (wire::Idgraph) of one event-loop thread; `context` must outlive
 // it and everything it hands out.
 capnp::Capability::Client MakeBootstrap(const ServiceContext& context);
+
+// Reader.lookup: checks the key as every call is checked at the door and writes the answer.
+// The one implementation behind ReaderImpl::lookup and the connection's fast path
+// (fast_lookup.h). Throws idg::Error or kj::Exception for a bad request.
+void AnswerLookup(const ServiceContext& c, wire::Reader::LookupParams::Reader params,
+                  wire::Reader::LookupResults::Builder results);
+
+// The RPC exception a failure of a call leaves as: its reason is the message alone.
+kj::Exception ToRpcException(std::exception_ptr e);
 
 }  // namespace idg::rpc::detail
