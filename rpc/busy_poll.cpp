@@ -2,7 +2,9 @@
 
 #include <sched.h>
 
+#include <atomic>
 #include <chrono>
+#include <thread>
 
 namespace idg::rpc::detail {
 namespace {
@@ -14,6 +16,8 @@ struct Pulse {
 };
 
 thread_local Pulse* tls_pulse = nullptr;
+
+std::atomic<uint32_t> polling{0};  // loops of the process polling now
 
 }  // namespace
 
@@ -27,8 +31,14 @@ void NoteSocketRead() {
   }
 }
 
-void RunPolling(kj::Promise<void> stop, kj::WaitScope& wait, uint32_t poll_us) {
-  if (poll_us == 0) return stop.wait(wait);
+uint32_t DefaultMaxPolling() {
+  const uint32_t cores = std::thread::hardware_concurrency();
+  return cores > 1 ? cores - 1 : 0;
+}
+
+void RunPolling(kj::Promise<void> stop, kj::WaitScope& wait, uint32_t poll_us,
+                uint32_t max_polling) {
+  if (poll_us == 0 || max_polling == 0) return stop.wait(wait);
   using Clock = std::chrono::steady_clock;
   const auto idle = std::chrono::microseconds(poll_us);
   Pulse pulse;
@@ -41,6 +51,10 @@ void RunPolling(kj::Promise<void> stop, kj::WaitScope& wait, uint32_t poll_us) {
     pulse.sleeper = kj::mv(read.fulfiller);
     read.promise.exclusiveJoin(stopping.addBranch()).wait(wait);
     pulse.sleeper = nullptr;
+    if (polling.fetch_add(1, std::memory_order_relaxed) >= max_polling) {
+      polling.fetch_sub(1, std::memory_order_relaxed);  // enough loops poll: sleep again
+      continue;
+    }
     // Awake: poll until `idle` passes with no read. Yielding between polls lets another
     // thread that shares this core (a client, another loop) run.
     uint64_t seen = pulse.reads;
@@ -57,6 +71,7 @@ void RunPolling(kj::Promise<void> stop, kj::WaitScope& wait, uint32_t poll_us) {
         sched_yield();
       }
     }
+    polling.fetch_sub(1, std::memory_order_relaxed);
   }
 }
 

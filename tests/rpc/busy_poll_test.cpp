@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <thread>
@@ -32,9 +33,10 @@ struct Outcome {
   double seconds = 0;  // from the stop to RunPolling's return
 };
 
-// A loop thread running RunPolling(poll_us) reads `writes` single bytes that this thread
-// writes `gap` apart into a socket pair, then is stopped.
-void ReadSpacedWrites(Outcome& out, uint32_t poll_us, int writes, std::chrono::microseconds gap) {
+// A loop thread running RunPolling(poll_us, max_polling) reads `writes` single bytes that this
+// thread writes `gap` apart into a socket pair, then is stopped.
+void ReadSpacedWrites(Outcome& out, uint32_t poll_us, int writes, std::chrono::microseconds gap,
+                      uint32_t max_polling = 1) {
   int fds[2];
   EXPECT_EQ(socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, fds), 0);
   kj::Own<kj::CrossThreadPromiseFulfiller<void>> stop;
@@ -60,7 +62,7 @@ void ReadSpacedWrites(Outcome& out, uint32_t poll_us, int writes, std::chrono::m
     };
     auto reading = next().eagerlyEvaluate(nullptr);
     ready = true;
-    rpc::detail::RunPolling(kj::mv(paf.promise), io.waitScope, poll_us);
+    rpc::detail::RunPolling(kj::mv(paf.promise), io.waitScope, poll_us, max_polling);
     out.seconds = std::chrono::duration<double>(
                       Clock::now() - Clock::time_point(Clock::duration(stopped_at.load())))
                       .count();
@@ -97,6 +99,22 @@ TEST(BusyPoll, SleepsOnceAReadIsLongerAgoThanTheWindow) {
   ReadSpacedWrites(out, 100, 20, std::chrono::microseconds(5000));
   EXPECT_EQ(out.reads, 20);
   EXPECT_GE(out.sleeps, 15);
+}
+
+TEST(BusyPoll, NoMoreLoopsPollThanAllowed) {
+  // Two loops at once, one allowed to poll: one sleeps in (nearly) every gap.
+  Outcome a, b;
+  std::thread other([&] { ReadSpacedWrites(a, 1'000'000, 50, std::chrono::microseconds(1000)); });
+  ReadSpacedWrites(b, 1'000'000, 50, std::chrono::microseconds(1000));
+  other.join();
+  EXPECT_EQ(a.reads, 50);
+  EXPECT_EQ(b.reads, 50);
+  EXPECT_LE(std::min(a.sleeps, b.sleeps), 2);
+  EXPECT_GE(std::max(a.sleeps, b.sleeps), 30);
+  // None allowed: both sleep in every gap.
+  Outcome c;
+  ReadSpacedWrites(c, 1'000'000, 50, std::chrono::microseconds(1000), 0);
+  EXPECT_GE(c.sleeps, 40);
 }
 
 TEST(BusyPoll, StopEndsItWhilePolling) {
