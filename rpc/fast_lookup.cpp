@@ -77,8 +77,10 @@ kj::Maybe<kj::Promise<void>> FastLookupStream::Intercept(capnp::MessageReader& m
       const auto call = m.getCall();
       if (IsLogin(call)) logins_.insert(call.getQuestionId());
       const auto target = call.getTarget();
+      // Only the plain case: results to the caller, no capabilities in the parameters.
       if (!target.isImportedCap() || readers_.count(target.getImportedCap()) == 0 ||
-          call.getInterfaceId() != capnp::typeId<wire::Reader>() || call.getMethodId() != 0) {
+          call.getInterfaceId() != capnp::typeId<wire::Reader>() || call.getMethodId() != 0 ||
+          !call.getSendResultsTo().isCaller() || call.getParams().getCapTable().size() != 0) {
         return nullptr;
       }
       auto reply = kj::heap<capnp::MallocMessageBuilder>(kReplyWords);

@@ -9,7 +9,8 @@
 //  - a Call of Reader.lookup on such an export is answered at once by AnswerLookup (the code
 //    behind ReaderImpl::lookup), its Return written straight to the stream, and the client's
 //    Finish for that question is dropped; the RPC system sees neither;
-//  - every other message passes through untouched, calls on a promised answer included.
+//  - every other message passes through untouched: calls on a promised answer, and lookups
+//    whose results go elsewhere than to the caller or whose parameters carry capabilities.
 // Lives on the connection's event-loop thread.
 #pragma once
 
