@@ -1,13 +1,13 @@
 #include "rpc/fast_lookup.h"
 
-#include <capnp/any.h>
 #include <capnp/message.h>
 #include <capnp/rpc.capnp.h>
 #include <capnp/serialize.h>
 
 #include <atomic>
-#include <cstring>
 #include <exception>
+
+#include "rpc/wire.h"
 
 namespace idg::rpc::detail {
 namespace {
@@ -23,26 +23,15 @@ bool IsLogin(proto::Call::Reader call) {
   return call.getInterfaceId() == capnp::typeId<wire::Idgraph>() && call.getMethodId() == 0;
 }
 
-// The export id of the reader in a login's results (LoginResults.session.reader), if any. A
-// capability pointer holds its index into the capability table in its upper half and 3 in
-// its lower (the encoding spec's "other" pointer, kind 0); the pointer section follows the
-// data section.
+// The export id of the reader in a login's results, if any.
 kj::Maybe<uint32_t> ReaderExport(proto::Payload::Reader payload) {
-  const auto results = payload.getContent().getAs<capnp::AnyStruct>();
-  if (results.getPointerSection().size() < 1 || results.getPointerSection()[0].isNull()) {
-    return nullptr;
+  KJ_IF_MAYBE (index, SessionReaderIndex(payload.getContent())) {
+    const auto caps = payload.getCapTable();
+    if (*index < caps.size() && caps[*index].isSenderHosted()) {
+      return caps[*index].getSenderHosted();
+    }
   }
-  const auto session = results.getPointerSection()[0].getAs<capnp::AnyStruct>();
-  if (session.getPointerSection().size() < 1 ||
-      session.getPointerSection()[0].getPointerType() != capnp::PointerType::CAPABILITY) {
-    return nullptr;
-  }
-  uint64_t word;
-  std::memcpy(&word, session.getDataSection().end(), sizeof word);
-  const uint32_t index = static_cast<uint32_t>(word >> 32);
-  const auto caps = payload.getCapTable();
-  if (index >= caps.size() || !caps[index].isSenderHosted()) return nullptr;
-  return caps[index].getSenderHosted();
+  return nullptr;
 }
 
 }  // namespace

@@ -1,6 +1,5 @@
 #include "rpc/lookup_wire.h"
 
-#include <capnp/any.h>
 #include <capnp/message.h>
 #include <capnp/rpc.capnp.h>
 #include <capnp/serialize.h>
@@ -18,6 +17,7 @@
 
 #include "base/error.h"
 #include "rpc/idgraph.capnp.h"
+#include "rpc/wire.h"
 
 namespace idg::rpc::detail {
 namespace {
@@ -179,9 +179,7 @@ void LookupWire::Read(const std::function<void(const Answer&)>& on_answer) {
 
 // Sends what is queued, waits for the answer to `question`, finishes it keeping its
 // capabilities, and returns the import id of the capability it carries: the bootstrap
-// interface itself, or (in_session) the reader of LoginResults.session. A capability pointer
-// holds its index into the answer's capability table in its upper half and 3 in its lower
-// (the encoding spec's "other" pointer, kind 0).
+// interface itself, or (in_session) the reader of LoginResults.session.
 uint32_t LookupWire::AwaitCapability(uint32_t question, bool in_session) {
   while (!Flush()) WaitFor(fd(), POLLOUT);
   bool answered = false;
@@ -193,18 +191,11 @@ uint32_t LookupWire::AwaitCapability(uint32_t question, bool in_session) {
       answered = true;
       uint32_t index = 0;
       if (in_session) {
-        const auto results = a.payload.getContent().getAs<capnp::AnyStruct>();
-        if (results.getPointerSection().size() < 1) Fail("login: no session");
-        const auto session = results.getPointerSection()[0];
-        if (session.isNull()) Fail("login: no session");
-        const auto fields = session.getAs<capnp::AnyStruct>();
-        if (fields.getPointerSection().size() < 1 ||
-            fields.getPointerSection()[0].getPointerType() != capnp::PointerType::CAPABILITY) {
-          Fail("login: no reader in the session");
+        KJ_IF_MAYBE (i, SessionReaderIndex(a.payload.getContent())) {
+          index = *i;
+        } else {
+          Fail("login: no reader in the answer");
         }
-        uint64_t word;  // the pointer section follows the data section
-        std::memcpy(&word, fields.getDataSection().end(), sizeof word);
-        index = static_cast<uint32_t>(word >> 32);
       }
       const auto caps = a.payload.getCapTable();
       if (index >= caps.size()) Fail("an answer without the capability it names");

@@ -2,7 +2,9 @@
 // Cap'n Proto messages of rpc/idgraph.capnp. Private to rpc/: only rpc/ includes capnp.
 #pragma once
 
+#include <capnp/any.h>
 #include <capnp/blob.h>
+#include <kj/common.h>
 
 #include <string>
 #include <string_view>
@@ -45,5 +47,12 @@ IncomingRecord FromWire(wire::Record::Reader in);
 SegmentPage FromWire(wire::Reader::SegmentMembersResults::Reader in);
 Segment FromWire(wire::Segment::Reader in);
 ReresolveReport FromWire(wire::ReresolveReport::Reader in);
+
+// The index of LoginResults.session.reader in a login answer's capability table, read from
+// the answer's content without a capability table of one's own (for code below the RPC
+// system: fast_lookup.h, lookup_wire.h). A capability pointer holds that index in its upper
+// half and 3 in its lower (the encoding spec's "other" pointer, kind 0). Null when the
+// results hold no session or the session no reader.
+kj::Maybe<uint32_t> SessionReaderIndex(capnp::AnyPointer::Reader login_results);
 
 }  // namespace idg::rpc::detail

@@ -1,6 +1,8 @@
 // Cap'n Proto readers into plain values.
 #include "rpc/wire.h"
 
+#include <cstring>
+
 namespace idg::rpc::detail {
 namespace {
 
@@ -180,6 +182,21 @@ ReresolveReport FromWire(wire::ReresolveReport::Reader in) {
   r.em_converged = in.getEmConverged();
   r.seconds = in.getSeconds();
   return r;
+}
+
+kj::Maybe<uint32_t> SessionReaderIndex(capnp::AnyPointer::Reader login_results) {
+  const auto results = login_results.getAs<capnp::AnyStruct>();
+  if (results.getPointerSection().size() < 1 || results.getPointerSection()[0].isNull()) {
+    return nullptr;
+  }
+  const auto session = results.getPointerSection()[0].getAs<capnp::AnyStruct>();
+  if (session.getPointerSection().size() < 1 ||
+      session.getPointerSection()[0].getPointerType() != capnp::PointerType::CAPABILITY) {
+    return nullptr;
+  }
+  uint64_t word;  // the pointer section follows the data section
+  std::memcpy(&word, session.getDataSection().end(), sizeof word);
+  return static_cast<uint32_t>(word >> 32);
 }
 
 }  // namespace idg::rpc::detail
