@@ -371,14 +371,8 @@ class AdminImpl final : public wire::Admin::Server {
           c_.writes,
           [&graph, &progress, options] {
             progress.Start();
-            try {
-              ReresolveReport r = graph.Reresolve(options);
-              progress.Finish();
-              return r;
-            } catch (...) {
-              progress.Finish();
-              throw;
-            }
+            KJ_DEFER(progress.Finish());
+            return graph.Reresolve(options);
           },
           [context](const ReresolveReport& r) mutable {
             ToWire(r, context.getResults().initReport());
