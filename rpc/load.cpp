@@ -21,8 +21,6 @@ namespace {
 using Clock = std::chrono::steady_clock;
 using detail::Fd;
 
-constexpr int kWaitMs = 10'000;  // longest wait for an answer before the load gives up
-
 double MicrosBetween(Clock::time_point a, Clock::time_point b) {
   return std::chrono::duration<double, std::micro>(b - a).count();
 }
@@ -89,7 +87,7 @@ class LoadRun {
     FlushAll();
     epoll_event events[64];
     while (in_flight_ > 0 || (paced && sent_ < total)) {
-      const int n = epoll_wait(epoll_.get(), events, 64, kWaitMs);
+      const int n = epoll_wait(epoll_.get(), events, 64, detail::kAnswerWaitMs);
       if (n == 0 && in_flight_ > 0) Fail("no answer from the server for 10 s");
       if (n < 0 && errno != EINTR) Fail(std::string("epoll: ") + std::strerror(errno));
       for (int i = 0; i < n; ++i) {

@@ -24,7 +24,6 @@ namespace {
 
 namespace proto = capnp::rpc;
 constexpr size_t kWord = sizeof(capnp::word);
-constexpr int kWaitMs = 10'000;
 
 [[noreturn]] void Fail(const std::string& what) { throw Error(what); }
 
@@ -32,7 +31,7 @@ std::string Errno() { return std::strerror(errno); }
 
 void WaitFor(int fd, short events) {
   pollfd p{fd, events, 0};
-  if (::poll(&p, 1, kWaitMs) <= 0) Fail("no answer from the server for 10 s");
+  if (::poll(&p, 1, kAnswerWaitMs) <= 0) Fail("no answer from the server for 10 s");
 }
 
 }  // namespace

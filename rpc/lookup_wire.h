@@ -22,6 +22,9 @@ class MessageBuilder;
 
 namespace idg::rpc::detail {
 
+// The longest wait for the server's answer before a client of the wire gives up.
+inline constexpr int kAnswerWaitMs = 10'000;
+
 class LookupWire {
  public:
   // Connects to "HOST:PORT", trying each address the host resolves to.
