@@ -131,11 +131,12 @@ std::unique_ptr<LiveGraph> LookupGraph(const fs::path& dir, uint64_t profiles,
 std::string Json(const rpc::LoadReport& r, uint32_t concurrency, uint32_t connections) {
   char buf[512];
   std::snprintf(buf, sizeof buf,
-                "{\"concurrency\": %u, \"connections\": %u, \"requests\": %llu, \"not_found\": %llu, \"seconds\": %.2f, "
-                "\"per_second\": %.0f, \"p50_us\": %.1f, \"p99_us\": %.1f, \"p999_us\": %.1f, "
-                "\"max_us\": %.1f}",
-                concurrency, connections, (unsigned long long)r.requests, (unsigned long long)r.not_found,
-                r.seconds, r.per_second, r.p50_us, r.p99_us, r.p999_us, r.max_us);
+                "{\"concurrency\": %u, \"connections\": %u, \"requests\": %llu, "
+                "\"not_found\": %llu, \"seconds\": %.2f, \"per_second\": %.0f, \"p50_us\": %.1f, "
+                "\"p99_us\": %.1f, \"p999_us\": %.1f, \"max_us\": %.1f}",
+                concurrency, connections, (unsigned long long)r.requests,
+                (unsigned long long)r.not_found, r.seconds, r.per_second, r.p50_us, r.p99_us,
+                r.p999_us, r.max_us);
   return buf;
 }
 
@@ -170,8 +171,8 @@ int Main(int argc, char** argv) {
           rpc::RunLookupLoad({srv.address(), "bench-reader", keys, c, conns, seconds});
       out += (first ? "" : ", ") + Json(r, c, conns);
       first = false;
-      (conns == c ? peak : pipelined_peak) = std::max(conns == c ? peak : pipelined_peak,
-                                                      r.per_second);
+      double& best = conns == c ? peak : pipelined_peak;
+      best = std::max(best, r.per_second);
     }
     out += "], \"paced\": [";
     // Paced at half the peaks (open loop).
