@@ -159,14 +159,39 @@ std::string JsonQuote(std::string_view s) {
   return out + "\"";
 }
 
-std::string ProfileText(const rpc::ProfileReply& p) {
-  std::string out = Format("profile %" PRIu64 ": %zu records\n", p.id, p.records.size());
+namespace {
+
+// What a lookup's summary and a whole profile print alike: the id, how many records, the
+// golden record and the identifiers.
+template <typename P>
+std::string HeadText(const P& p, size_t records) {
+  std::string out = Format("profile %" PRIu64 ": %zu records\n", p.id, records);
   if (!p.golden.empty()) {
     out += "  golden record\n";
     for (const rpc::Field& f : p.golden) out += "    " + f.name + ": " + f.value + "\n";
   }
   out += "  identifiers\n";
   for (const rpc::Identifier& i : p.identifiers) out += "    " + i.kind + ": " + i.value + "\n";
+  return out;
+}
+
+// The same as the start of a JSON object, left open.
+template <typename P>
+std::string HeadJson(const P& p) {
+  std::string out = "{\"id\":" + std::to_string(p.id) + ",\"golden\":{";
+  for (size_t i = 0; i < p.golden.size(); ++i) {
+    out.append(i ? "," : "");
+    out += JsonQuote(p.golden[i].name) + ":" + JsonQuote(p.golden[i].value);
+  }
+  return out + "},\"identifiers\":" + JsonList(p.identifiers, [](const rpc::Identifier& i) {
+           return "{\"kind\":" + JsonQuote(i.kind) + ",\"value\":" + JsonQuote(i.value) + "}";
+         });
+}
+
+}  // namespace
+
+std::string ProfileText(const rpc::ProfileReply& p) {
+  std::string out = HeadText(p, p.records.size());
   out += "  records\n";
   for (size_t i = 0; i < p.records.size(); ++i) {
     out += Format("    [%zu] %s  %s\n", i, RecordName(p.records[i]).c_str(),
@@ -188,14 +213,7 @@ std::string ProfileText(const rpc::ProfileReply& p) {
 }
 
 std::string ProfileJson(const rpc::ProfileReply& p) {
-  std::string out = "{\"id\":" + std::to_string(p.id) + ",\"golden\":{";
-  for (size_t i = 0; i < p.golden.size(); ++i) {
-    out.append(i ? "," : "");
-    out += JsonQuote(p.golden[i].name) + ":" + JsonQuote(p.golden[i].value);
-  }
-  out += "},\"identifiers\":" + JsonList(p.identifiers, [](const rpc::Identifier& i) {
-           return "{\"kind\":" + JsonQuote(i.kind) + ",\"value\":" + JsonQuote(i.value) + "}";
-         });
+  std::string out = HeadJson(p);
   out += ",\"records\":" + JsonList(p.records, RecordJson);
   out += ",\"edges\":" + JsonList(p.edges, EdgeJson);
   out += ",\"history\":" + JsonList(p.history, [](const rpc::Event& e) {
@@ -213,13 +231,17 @@ std::string LookupText(std::string_view kind, std::string_view raw, const rpc::L
     return "no profile holds " + std::string(kind) + " " + r.normalized + "\n";
   }
   std::string out;
-  for (const rpc::ProfileReply& p : r.profiles) out += ProfileText(p);
+  for (const rpc::ProfileSummary& p : r.profiles) out += HeadText(p, p.records);
   return out;
 }
 
 std::string LookupJson(const rpc::LookupReply& r) {
-  return "{\"normalized\":" + JsonQuote(r.normalized) +
-         ",\"profiles\":" + JsonList(r.profiles, ProfileJson) + "}";
+  return "{\"normalized\":" + JsonQuote(r.normalized) + ",\"profiles\":" +
+         JsonList(r.profiles,
+                  [](const rpc::ProfileSummary& p) {
+                    return HeadJson(p) + ",\"records\":" + std::to_string(p.records) + "}";
+                  }) +
+         "}";
 }
 
 std::string ExplanationText(const rpc::ExplainReply& e, bool path) {
@@ -292,11 +314,11 @@ std::string ReresolveJson(const ReresolveReport& r) {
 }
 
 std::string StatsText(const GraphStats& s) {
-  std::string out = Format(
-      "records %" PRIu64 "\nidentifiers %" PRIu64 "\nprofiles %" PRIu64 "\nfuzzy links %" PRIu64
-      "\ningested %" PRIu64 "\nerased records %" PRIu64 "\nmemory %.1f MiB\nuptime %.0f s\n",
-      s.records, s.identifiers, s.profiles, s.fuzzy_links, s.ingested_records, s.erased_records,
-      double(s.memory_bytes) / (1 << 20), s.uptime_seconds);
+  std::string out = Format("records %" PRIu64 "\nidentifiers %" PRIu64 "\nprofiles %" PRIu64
+                           "\nfuzzy links %" PRIu64 "\ningested %" PRIu64
+                           "\nerased records %" PRIu64 "\nmemory %.1f MiB\nuptime %.0f s\n",
+                           s.records, s.identifiers, s.profiles, s.fuzzy_links, s.ingested_records,
+                           s.erased_records, double(s.memory_bytes) / (1 << 20), s.uptime_seconds);
   if (!s.largest.empty()) {
     out += "largest profiles\n";
     for (const auto& [id, n] : s.largest) out += Format("  %" PRIu64 ": %u records\n", id, n);
@@ -305,12 +327,12 @@ std::string StatsText(const GraphStats& s) {
 }
 
 std::string StatsJson(const GraphStats& s) {
-  std::string out = Format(
-      "{\"records\":%" PRIu64 ",\"identifiers\":%" PRIu64 ",\"profiles\":%" PRIu64
-      ",\"fuzzy_links\":%" PRIu64 ",\"ingested_records\":%" PRIu64 ",\"erased_records\":%" PRIu64
-      ",\"memory_bytes\":%" PRIu64 ",\"uptime_seconds\":%.1f,\"largest\":[",
-      s.records, s.identifiers, s.profiles, s.fuzzy_links, s.ingested_records, s.erased_records,
-      s.memory_bytes, s.uptime_seconds);
+  std::string out = Format("{\"records\":%" PRIu64 ",\"identifiers\":%" PRIu64
+                           ",\"profiles\":%" PRIu64 ",\"fuzzy_links\":%" PRIu64
+                           ",\"ingested_records\":%" PRIu64 ",\"erased_records\":%" PRIu64
+                           ",\"memory_bytes\":%" PRIu64 ",\"uptime_seconds\":%.1f,\"largest\":[",
+                           s.records, s.identifiers, s.profiles, s.fuzzy_links, s.ingested_records,
+                           s.erased_records, s.memory_bytes, s.uptime_seconds);
   for (size_t i = 0; i < s.largest.size(); ++i) {
     out += Format("%s{\"id\":%" PRIu64 ",\"records\":%u}", i ? "," : "", s.largest[i].first,
                   s.largest[i].second);

@@ -45,7 +45,8 @@ class Client {
   Role role() const;  // the role of the token
 
   // --- reader ---
-  // Profiles holding an identifier; the value is raw and normalized by the server.
+  // Profiles holding an identifier, each summed up (id, golden record, identifiers, how many
+  // records; Profile has the rest). The value is raw and normalized by the server.
   LookupReply Lookup(const std::string& kind, const std::string& value);
   // One reply per key, in key order.
   std::vector<LookupReply> LookupBatch(std::span<const Identifier> keys);

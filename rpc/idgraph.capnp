@@ -100,8 +100,17 @@ struct RecordKey {
 }
 
 struct LookupResult {
-  normalized @0 :Text;          # the value as normalized; empty when it does not normalize
-  profiles @1 :List(Profile);   # profiles holding it (usually one), ascending id
+  normalized @0 :Text;                # the value as normalized; empty when it does not normalize
+  profiles @1 :List(ProfileSummary);  # profiles holding it (usually one), ascending id
+}
+
+struct ProfileSummary {
+  # What a lookup answers about a profile. Its member records, edges and history are
+  # getProfile's: a lookup is the hot path and carries only this.
+  id @0 :UInt64;
+  golden @1 :List(Field);             # golden record: one value per attribute, config order
+  identifiers @2 :List(Identifier);   # distinct, kind order then value
+  records @3 :UInt32;                 # how many member records it has
 }
 
 struct Profile {

@@ -66,9 +66,18 @@ struct ProfileReply {
   bool operator==(const ProfileReply&) const = default;
 };
 
+// What a lookup answers about a profile; the rest of it is Client::Profile's.
+struct ProfileSummary {
+  ProfileId id = kNoProfile;
+  std::vector<Field> golden;            // attribute order
+  std::vector<Identifier> identifiers;  // kind order, then value
+  uint32_t records = 0;                 // how many member records it has
+  bool operator==(const ProfileSummary&) const = default;
+};
+
 struct LookupReply {
-  std::string normalized;              // the value as normalized; empty when it does not normalize
-  std::vector<ProfileReply> profiles;  // ascending id; empty when none holds it
+  std::string normalized;  // the value as normalized; empty when it does not normalize
+  std::vector<ProfileSummary> profiles;  // ascending id; empty when none holds it
 };
 
 // Why records are one person.

@@ -1,7 +1,7 @@
 // Cap'n Proto readers into plain values.
-#include "rpc/wire.h"
-
 #include <cstring>
+
+#include "rpc/wire.h"
 
 namespace idg::rpc::detail {
 namespace {
@@ -55,6 +55,20 @@ std::vector<MemberRecord> Records(capnp::List<wire::MemberRecord>::Reader in) {
   return out;
 }
 
+std::vector<Field> Golden(capnp::List<wire::Field>::Reader in) {
+  std::vector<Field> out;
+  out.reserve(in.size());
+  for (auto f : in) out.push_back({Str(f.getName()), Str(f.getValue())});
+  return out;
+}
+
+std::vector<Identifier> Identifiers(capnp::List<wire::Identifier>::Reader in) {
+  std::vector<Identifier> out;
+  out.reserve(in.size());
+  for (auto id : in) out.push_back({Str(id.getKind()), Str(id.getValue())});
+  return out;
+}
+
 std::vector<Edge> Edges(capnp::List<wire::Edge>::Reader in) {
   std::vector<Edge> out;
   out.reserve(in.size());
@@ -79,10 +93,8 @@ std::vector<ProfileSplit> Splits(capnp::List<wire::Split>::Reader in) {
 ProfileReply FromWire(wire::Profile::Reader in) {
   ProfileReply p;
   p.id = in.getId();
-  for (auto f : in.getGolden()) p.golden.push_back({Str(f.getName()), Str(f.getValue())});
-  for (auto id : in.getIdentifiers()) {
-    p.identifiers.push_back({Str(id.getKind()), Str(id.getValue())});
-  }
+  p.golden = Golden(in.getGolden());
+  p.identifiers = Identifiers(in.getIdentifiers());
   p.records = Records(in.getRecords());
   p.edges = Edges(in.getEdges());
   for (auto e : in.getHistory()) {
@@ -94,7 +106,13 @@ ProfileReply FromWire(wire::Profile::Reader in) {
 LookupReply FromWire(wire::LookupResult::Reader in) {
   LookupReply r;
   r.normalized = Str(in.getNormalized());
-  for (auto p : in.getProfiles()) r.profiles.push_back(FromWire(p));
+  for (auto in_p : in.getProfiles()) {
+    ProfileSummary& p = r.profiles.emplace_back();
+    p.id = in_p.getId();
+    p.golden = Golden(in_p.getGolden());
+    p.identifiers = Identifiers(in_p.getIdentifiers());
+    p.records = in_p.getRecords();
+  }
   return r;
 }
 

@@ -91,7 +91,9 @@ void Splits(const std::vector<ProfileSplit>& splits, capnp::List<wire::Split>::B
   }
 }
 
-void ProfileToWire(const ProfileView& p, wire::Profile::Builder out) {
+// The fields a lookup's summary and a whole profile share.
+template <typename Builder>
+void SummaryToWire(const ProfileView& p, Builder out) {
   out.setId(p.id);
   auto golden = out.initGolden(p.golden.size());
   for (size_t i = 0; i < p.golden.size(); ++i) {
@@ -103,6 +105,10 @@ void ProfileToWire(const ProfileView& p, wire::Profile::Builder out) {
     ids[i].setKind(Text(p.identifiers[i].name));
     ids[i].setValue(Text(p.identifiers[i].value));
   }
+}
+
+void ProfileToWire(const ProfileView& p, wire::Profile::Builder out) {
+  SummaryToWire(p, out);
   Records(p.records, out.initRecords(p.records.size()));
   Edges(p.edges, out.initEdges(p.edges.size()));
   auto history = out.initHistory(p.history.size());
@@ -122,8 +128,9 @@ void ToWire(const LookupResult& r, wire::LookupResult::Builder out) {
   // sets the flag, so when as many views are live after the writing as were written, the
   // ones written are the ones still live.
   auto live = [&r] {
-    return static_cast<size_t>(std::count_if(r.profiles.begin(), r.profiles.end(),
-                         [](const ProfileViewPtr& v) { return v != nullptr && Live(*v); }));
+    return static_cast<size_t>(
+        std::count_if(r.profiles.begin(), r.profiles.end(),
+                      [](const ProfileViewPtr& v) { return v != nullptr && Live(*v); }));
   };
   for (;;) {
     const size_t n = live();
@@ -131,7 +138,9 @@ void ToWire(const LookupResult& r, wire::LookupResult::Builder out) {
     size_t written = 0;
     for (const ProfileViewPtr& view : r.profiles) {
       if (written == n) break;
-      if (view != nullptr && Live(*view)) ProfileToWire(*view, profiles[written++]);
+      if (view == nullptr || !Live(*view)) continue;
+      SummaryToWire(*view, profiles[written]);
+      profiles[written++].setRecords(static_cast<uint32_t>(view->records.size()));
     }
     if (written == n && live() == n) return;
   }

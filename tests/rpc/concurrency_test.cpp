@@ -6,6 +6,7 @@
 #include <atomic>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <random>
 #include <string>
 #include <thread>
@@ -155,12 +156,13 @@ TEST_P(Concurrency, IngestAndLookupsFromSeveralClientsMatchOneBatchAndBulk) {
         const IncomingRecord& r = records[rng() % records.size()];
         const auto& [kind, raw] = r.identifiers[rng() % r.identifiers.size()];
         const rpc::LookupReply found = c.Lookup(kind, raw);
-        for (const rpc::ProfileReply& p : found.profiles) {
+        for (const rpc::ProfileSummary& p : found.profiles) {
           if (!HasIdentifier(p, kind, found.normalized)) {
             failures[t].push_back("profile " + std::to_string(p.id) + " lacks " + kind + " " +
                                   found.normalized);
           }
-          if (p.edges.size() + 1 != p.records.size()) {
+          const std::optional<rpc::ProfileReply> whole = c.Profile(p.id);
+          if (whole && whole->edges.size() + 1 != whole->records.size()) {
             failures[t].push_back("profile " + std::to_string(p.id) + " is not a tree");
           }
         }

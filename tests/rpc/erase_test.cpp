@@ -73,7 +73,7 @@ class Erase : public ::testing::Test {
     const rpc::LookupReply bob = reader_.Lookup("email", "bob@example.com");
     ASSERT_EQ(bob.profiles.size(), 1u);
     EXPECT_EQ(bob.profiles[0].id, bob_);
-    EXPECT_EQ(bob.profiles[0].records.size(), 2u);
+    EXPECT_EQ(bob.profiles[0].records, 2u);
   }
 
   test::TestServer server_;
@@ -109,8 +109,8 @@ TEST_F(Erase, ReadersDuringTheEraseSeeAllOrNothing) {
       const bool after = erased;
       const rpc::LookupReply r = c.Lookup("phone", "+1 415 555 2671");
       if (after && !r.profiles.empty()) failures.push_back("found after the erase returned");
-      for (const rpc::ProfileReply& p : r.profiles) {
-        if (!test::HasIdentifier(p, "phone", "+14155552671") || p.records.size() != 3) {
+      for (const rpc::ProfileSummary& p : r.profiles) {
+        if (!test::HasIdentifier(p, "phone", "+14155552671") || p.records != 3) {
           failures.push_back("a torn profile");
         }
       }

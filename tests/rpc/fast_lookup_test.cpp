@@ -43,7 +43,7 @@ TEST(FastLookup, AnswersLookupsAndOnlyLookups) {
   EXPECT_EQ(FastLookupCount(), before + 1);
   EXPECT_EQ(ann.normalized, "ann@example.com");
   ASSERT_EQ(ann.profiles.size(), 1u);
-  EXPECT_EQ(ann.profiles[0].records.size(), 2u);
+  EXPECT_EQ(ann.profiles[0].records, 2u);
   EXPECT_EQ(ann.profiles[0].identifiers.size(), 2u);
   EXPECT_TRUE(reader.Lookup("email", "nobody@example.com").profiles.empty());
   // A refused lookup fails with the service's own message, and the connection goes on.

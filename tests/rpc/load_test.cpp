@@ -75,14 +75,14 @@ TEST(LookupLoad, PipelinesOverFewerConnectionsWithAnyRole) {
 }
 
 TEST(LookupLoad, ReadsAnswersLargerThanItsBuffer) {
-  // 400 records of one person: each answer carries them all, tens of kilobytes, read in
-  // several pieces into a buffer that starts at 8 KiB.
+  // 400 records of one person, each with a device of its own: each answer carries all 401
+  // identifiers, tens of kilobytes, read in several pieces into a buffer that starts at 8 KiB.
   TestServer s;
   std::vector<IncomingRecord> records;
   for (int i = 0; i < 400; ++i) {
     std::string id = "r";  // not "r" + to_string(i): GCC 12 warns wrongly (-Wrestrict) here
     id += std::to_string(i);
-    records.push_back(Rec("crm", id, {{"email", "big@example.com"}}));
+    records.push_back(Rec("crm", id, {{"email", "big@example.com"}, {"device_id", id}}));
   }
   rpc::Client writer = s.Connect(kWriterToken);
   for (size_t i = 0; i < records.size(); i += 50) {  // the test server's max_batch
@@ -90,7 +90,7 @@ TEST(LookupLoad, ReadsAnswersLargerThanItsBuffer) {
   }
   const rpc::LookupReply one = writer.Lookup("email", "big@example.com");
   ASSERT_EQ(one.profiles.size(), 1u);
-  ASSERT_EQ(one.profiles[0].records.size(), 400u);
+  ASSERT_EQ(one.profiles[0].identifiers.size(), 401u);
   const std::vector<rpc::Identifier> keys = {{"email", "big@example.com"}};
   const rpc::LoadReport r = rpc::RunLookupLoad({s.address(), kReaderToken, keys, 4, 2, 0.2});
   EXPECT_GT(r.requests, 4u);

@@ -174,7 +174,7 @@ TEST(Reresolve, RetrainingWithoutMatchingFailsAndTheServerGoesOn) {
   EXPECT_EQ(r.profiles_after, 2u);
   EXPECT_FALSE(r.retrained);
   rpc::Client reader = s.Connect(kReaderToken);
-  EXPECT_EQ(reader.Lookup("email", "ann@example.com").profiles.at(0).records.size(), 2u);
+  EXPECT_EQ(reader.Lookup("email", "ann@example.com").profiles.at(0).records, 2u);
 }
 
 }  // namespace

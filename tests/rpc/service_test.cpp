@@ -56,8 +56,25 @@ TEST(Service, IngestThenEveryRead) {
   const rpc::LookupReply found = reader.Lookup("email", "ann@example.com");
   EXPECT_EQ(found.normalized, "ann@example.com");
   ASSERT_EQ(found.profiles.size(), 1u);
-  const rpc::ProfileReply& ann = found.profiles[0];
-  EXPECT_EQ(ann.id, in.profiles[0]);
+  // A lookup answers the id, golden record and identifiers, and how many records there are.
+  const rpc::ProfileSummary& hit = found.profiles[0];
+  EXPECT_EQ(hit.id, in.profiles[0]);
+  EXPECT_EQ(hit.records, 3u);
+  EXPECT_TRUE(HasIdentifier(hit, "email", "ann@example.com"));
+  EXPECT_TRUE(HasIdentifier(hit, "phone", "+14155552671"));
+  EXPECT_TRUE(HasIdentifier(hit, "customer_id", "A1"));
+  EXPECT_TRUE(HasIdentifier(hit, "device_id", "dev-1"));
+  ASSERT_FALSE(hit.golden.empty());
+  EXPECT_EQ(hit.golden[0], (rpc::Field{"first_name", "anne"}));  // most recent
+
+  // The whole profile by id: the same golden record and identifiers, and its records, the
+  // edges between them and its history.
+  const std::optional<rpc::ProfileReply> by_id = reader.Profile(hit.id);
+  ASSERT_TRUE(by_id.has_value());
+  const rpc::ProfileReply& ann = *by_id;
+  EXPECT_EQ(ann.id, hit.id);
+  EXPECT_EQ(ann.golden, hit.golden);
+  EXPECT_EQ(ann.identifiers, hit.identifiers);
   ASSERT_EQ(ann.records.size(), 3u);
   EXPECT_EQ(ann.records[0], (rpc::MemberRecord{"crm", "c1", 1700000000}));
   EXPECT_EQ(ann.edges.size(), 2u);
@@ -66,19 +83,8 @@ TEST(Service, IngestThenEveryRead) {
     EXPECT_LT(e.a, 3u);
     EXPECT_LT(e.b, 3u);
   }
-  EXPECT_TRUE(HasIdentifier(ann, "email", "ann@example.com"));
-  EXPECT_TRUE(HasIdentifier(ann, "phone", "+14155552671"));
-  EXPECT_TRUE(HasIdentifier(ann, "customer_id", "A1"));
-  EXPECT_TRUE(HasIdentifier(ann, "device_id", "dev-1"));
-  ASSERT_FALSE(ann.golden.empty());
-  EXPECT_EQ(ann.golden[0], (rpc::Field{"first_name", "anne"}));  // most recent
   ASSERT_FALSE(ann.history.empty());
   EXPECT_EQ(ann.history[0].type, ProfileEvent::Type::kCreated);
-
-  // The same profile by id, and as the rest of the reads see it.
-  const std::optional<rpc::ProfileReply> by_id = reader.Profile(ann.id);
-  ASSERT_TRUE(by_id.has_value());
-  EXPECT_EQ(*by_id, ann);
   EXPECT_FALSE(reader.Profile(987654321).has_value());
 
   const std::vector<rpc::Identifier> keys = {
@@ -137,7 +143,8 @@ TEST(Service, LookupsNormalizeTheValue) {
   const rpc::LookupReply r = writer.Lookup("email", " Foo@Example.COM ");
   EXPECT_EQ(r.normalized, "foo@example.com");
   ASSERT_EQ(r.profiles.size(), 1u);
-  EXPECT_EQ(r.profiles[0].records[0].id, "c1");
+  EXPECT_EQ(r.profiles[0].records, 1u);
+  EXPECT_EQ(writer.Profile(r.profiles[0].id)->records.at(0).id, "c1");
   // A value that does not normalize finds nothing, and is no error.
   const rpc::LookupReply bad = writer.Lookup("email", "not an email");
   EXPECT_TRUE(bad.profiles.empty());
@@ -292,7 +299,7 @@ TEST(Service, BadRequestsFailAndTheServerGoesOn) {
   for (int i = 0; i < 51; ++i) big.push_back(Rec("crm", std::to_string(i), {}));
   EXPECT_TRUE(Contains(ErrorOf([&] { admin.Ingest(big); }),
                        "51 records in one call; the server takes at most 50"));
-  EXPECT_EQ(admin.Lookup("email", "a@example.com").profiles[0].records.size(), 1u);  // none taken
+  EXPECT_EQ(admin.Lookup("email", "a@example.com").profiles[0].records, 1u);  // none taken
   EXPECT_TRUE(Contains(ErrorOf([&] {
                          admin.Explain({"erp", "1"}, {"crm", "c1"});
                        }),

@@ -108,8 +108,9 @@ inline std::string Key(const std::string& source, const std::string& id) {
   return source + "/" + id;
 }
 
-inline bool HasIdentifier(const rpc::ProfileReply& p, const std::string& kind,
-                          const std::string& value) {
+// p: a ProfileReply or a lookup's ProfileSummary.
+template <typename P>
+bool HasIdentifier(const P& p, const std::string& kind, const std::string& value) {
   for (const rpc::Identifier& i : p.identifiers) {
     if (i.kind == kind && i.value == value) return true;
   }
