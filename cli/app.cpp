@@ -13,7 +13,7 @@
 
 namespace idg::cli {
 
-int Main(int argc, char** argv) {
+int Main(int argc, char** argv, MainHooks hooks) {
   CLI::App app{"idgraph: one profile per real person from scattered customer records"};
   app.require_subcommand(1);
   GlobalOptions global;
@@ -100,7 +100,10 @@ int Main(int argc, char** argv) {
     if (*demo_cmd) return RunDemo(global, demo);
     if (*train_cmd) return RunTrain(global, train);
     if (*model_show_cmd) return RunModelShow(global, model_show);
-    if (*serve_cmd) return RunServe(global, serve);
+    if (*serve_cmd) {
+      if (hooks.before_serve != nullptr) hooks.before_serve();
+      return RunServe(global, serve);
+    }
     if (remote.Chosen()) return remote.Run();
     if (segment.Chosen()) return segment.Run();
   } catch (const Error& e) {

@@ -4,7 +4,13 @@
 
 namespace idg::cli {
 
+// What the executable adds to the commands; tests run them without.
+struct MainHooks {
+  // Called before `serve` loads anything (the idgraph binary sets up its allocator here).
+  void (*before_serve)() = nullptr;
+};
+
 // Returns the process exit code: 0 success, 1 a failed job (bad input, I/O), 2 usage errors.
-int Main(int argc, char** argv);
+int Main(int argc, char** argv, MainHooks hooks = {});
 
 }  // namespace idg::cli

@@ -1,8 +1,8 @@
 // End-to-end benchmark of the service over loopback (an idgraph server in this process, the
 // clients in this process too, all on the machine's cores):
 //
-//   build/bench/rpc_bench [PROFILES] [SECONDS] [RESP_FILE|-] [POLL_US]
-//   (defaults: 1000000 5 - 200)
+//   build/bench/rpc_bench [PROFILES] [SECONDS] [RESP_FILE|-] [POLL_US] [THREADS]
+//   (defaults: 1000000 5 - 200 0)
 //
 // Lookups: PROFILES synthetic profiles of 10 attributes, each keyed by an email
 // "NNNNNNNNNNNN@bench.io" (12 digits, as redis-benchmark's __rand_int__ writes them), looked up
@@ -12,8 +12,9 @@
 // half the highest one-per-connection throughput over 64 connections, and at half the
 // pipelined one over 8.
 // With RESP_FILE, the same profiles are also written as Redis HSET commands keyed by email,
-// for bench/rpc_vs_redis.sh to load into redis-server and read with HGETALL. POLL_US: the
-// server's [server] poll_us (0: its loops sleep whenever idle).
+// for bench/rpc_vs_redis.sh to load into redis-server and read with HGETALL. POLL_US and
+// THREADS: the server's [server] poll_us (0: its loops sleep whenever idle) and threads (0: one
+// event loop per core).
 //
 // Ingest: generated customer records (idgraph gen, 200,000) with the model trained on them:
 // the first half ingested in-process, the second half over RPC in batches of 1,000, each
@@ -21,11 +22,13 @@
 // two (rpc::Client::IngestAll): records per second and time per batch.
 //
 // Prints one JSON object.
+#include <mimalloc.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -33,6 +36,7 @@
 #include <utility>
 #include <vector>
 
+#include "base/process.h"
 #include "gen/generator.h"
 #include "io/config_loader.h"
 #include "io/job.h"
@@ -46,7 +50,9 @@ namespace {
 using Clock = std::chrono::steady_clock;
 namespace fs = std::filesystem;
 
-double Since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+double Since(Clock::time_point t) {
+  return std::chrono::duration<double>(Clock::now() - t).count();
+}
 
 std::string Email(uint64_t i) {
   char buf[32];
@@ -89,7 +95,8 @@ std::unique_ptr<LiveGraph> LookupGraph(const fs::path& dir, uint64_t profiles,
   std::ofstream csv(dir / "crm.csv");
   std::ofstream resp;
   if (!resp_path.empty()) resp.open(resp_path, std::ios::binary);
-  csv << "id,email,customer_id,first_name,last_name,dob,street,city,zip,country,tier,language,segment\n";
+  csv << "id,email,customer_id,first_name,last_name,dob,street,city,zip,country,tier,language,"
+         "segment\n";
   std::mt19937_64 rng(7);
   for (uint64_t i = 0; i < profiles; ++i) {
     char dob[16], street[32], zip[8], segment[8];
@@ -99,8 +106,8 @@ std::unique_ptr<LiveGraph> LookupGraph(const fs::path& dir, uint64_t profiles,
     const char* town = city[rng() % 6];
     std::snprintf(zip, sizeof zip, "%d", int(10000 + rng() % 89999));
     std::snprintf(segment, sizeof segment, "s%d", int(rng() % 20));
-    const std::string f[] = {first[rng() % 8], last[rng() % 7], dob, street, town, zip,
-                             "DE", "gold", "en", segment};
+    const std::string f[] = {
+        first[rng() % 8], last[rng() % 7], dob, street, town, zip, "DE", "gold", "en", segment};
     char cid_buf[24];
     std::snprintf(cid_buf, sizeof cid_buf, "C%llu", static_cast<unsigned long long>(i));
     const std::string email = Email(i), cid = cid_buf;
@@ -108,7 +115,8 @@ std::unique_ptr<LiveGraph> LookupGraph(const fs::path& dir, uint64_t profiles,
     for (const std::string& v : f) csv << ',' << v;
     csv << '\n';
     if (!resp) continue;
-    const char* names[] = {"first_name", "last_name", "dob", "street", "city", "zip", "country", "tier", "language", "segment"};
+    const char* names[] = {"first_name", "last_name", "dob",  "street",   "city",
+                           "zip",        "country",   "tier", "language", "segment"};
     resp << "*" << 2 + 2 * 12 << "\r\n$4\r\nHSET\r\n$" << email.size() << "\r\n" << email << "\r\n";
     auto put = [&](const std::string& s) { resp << '$' << s.size() << "\r\n" << s << "\r\n"; };
     put("email");
@@ -141,6 +149,11 @@ std::string Json(const rpc::LoadReport& r, uint32_t concurrency, uint32_t connec
 }
 
 int Main(int argc, char** argv) {
+  // The allocator as `idgraph serve` sets it up (cli/main/idgraph_main.cpp): large OS pages
+  // unless MIMALLOC_LARGE_OS_PAGES says otherwise.
+  if (std::getenv("MIMALLOC_LARGE_OS_PAGES") == nullptr) {
+    mi_option_enable(mi_option_large_os_pages);
+  }
   const uint64_t profiles = argc > 1 ? std::stoull(argv[1]) : 1'000'000;
   const double seconds = argc > 2 ? std::stod(argv[2]) : 5;
   const std::string resp = argc > 3 && std::string(argv[3]) != "-" ? argv[3] : "";
@@ -152,14 +165,17 @@ int Main(int argc, char** argv) {
   Config config;
   auto t = Clock::now();
   std::unique_ptr<LiveGraph> graph = LookupGraph(dir, profiles, resp, &config);
-  out += ", \"load_seconds\": " + std::to_string(Since(t));
+  out += ", \"load_seconds\": " + std::to_string(Since(t)) +
+         ", \"rss_mib\": " + std::to_string(CurrentRssBytes() >> 20);
   ServerConfig server = config.server;
   server.listen = "127.0.0.1:0";
   if (argc > 4) server.poll_us = static_cast<uint32_t>(std::stoul(argv[4]));
+  if (argc > 5) server.threads = static_cast<uint32_t>(std::stoul(argv[5]));
+  out += ", \"server_threads\": " + std::to_string(server.threads);
   out += ", \"poll_us\": " + std::to_string(server.poll_us);
   {
     rpc::Server srv(*graph, server);
-    out += ", \"server_threads\": " + std::to_string(srv.threads()) + ", \"lookups\": [";
+    out += ", \"loop_threads\": " + std::to_string(srv.threads()) + ", \"lookups\": [";
     std::vector<rpc::Identifier> keys;
     std::mt19937_64 rng(11);
     for (int i = 0; i < 200000; ++i) keys.push_back({"email", Email(rng() % profiles)});
@@ -208,7 +224,8 @@ int Main(int argc, char** argv) {
   const FellegiSunterModel model = *bulk->model;
   bulk.reset();
   const size_t half = recs.size() / 2;
-  const std::span<const IncomingRecord> second = std::span<const IncomingRecord>(recs).subspan(half);
+  const std::span<const IncomingRecord> second =
+      std::span<const IncomingRecord>(recs).subspan(half);
   out += ", \"ingest\": [";
   // One batch at a time, then two in flight (rpc::Client::IngestAll), each into a fresh graph
   // holding the first half. Per batch: the time between one acknowledgement and the next.
@@ -221,11 +238,14 @@ int Main(int argc, char** argv) {
     uint64_t links = 0;
     t = Clock::now();
     auto last = t;
-    client.IngestAll(second, 1000, [&](size_t, IngestResult&& r) {
-      links += r.fuzzy_links;
-      batch_ms.push_back(Since(last) * 1000);
-      last = Clock::now();
-    }, depth);
+    client.IngestAll(
+        second, 1000,
+        [&](size_t, IngestResult&& r) {
+          links += r.fuzzy_links;
+          batch_ms.push_back(Since(last) * 1000);
+          last = Clock::now();
+        },
+        depth);
     const double secs = Since(t);
     std::sort(batch_ms.begin(), batch_ms.end());
     char buf[400];
