@@ -127,6 +127,33 @@ std::string IssueJson(const RecordLineIssue& i) {
          ",\"reason\":" + JsonQuote(i.reason) + "}";
 }
 
+// What a lookup's summary and a whole profile print alike: the id, how many records, the
+// golden record and the identifiers.
+template <typename P>
+std::string HeadText(const P& p, size_t records) {
+  std::string out = Format("profile %" PRIu64 ": %zu records\n", p.id, records);
+  if (!p.golden.empty()) {
+    out += "  golden record\n";
+    for (const rpc::Field& f : p.golden) out += "    " + f.name + ": " + f.value + "\n";
+  }
+  out += "  identifiers\n";
+  for (const rpc::Identifier& i : p.identifiers) out += "    " + i.kind + ": " + i.value + "\n";
+  return out;
+}
+
+// The same as the start of a JSON object, left open.
+template <typename P>
+std::string HeadJson(const P& p) {
+  std::string out = "{\"id\":" + std::to_string(p.id) + ",\"golden\":{";
+  for (size_t i = 0; i < p.golden.size(); ++i) {
+    out.append(i ? "," : "");
+    out += JsonQuote(p.golden[i].name) + ":" + JsonQuote(p.golden[i].value);
+  }
+  return out + "},\"identifiers\":" + JsonList(p.identifiers, [](const rpc::Identifier& i) {
+           return "{\"kind\":" + JsonQuote(i.kind) + ",\"value\":" + JsonQuote(i.value) + "}";
+         });
+}
+
 }  // namespace
 
 std::string JsonQuote(std::string_view s) {
@@ -158,37 +185,6 @@ std::string JsonQuote(std::string_view s) {
   }
   return out + "\"";
 }
-
-namespace {
-
-// What a lookup's summary and a whole profile print alike: the id, how many records, the
-// golden record and the identifiers.
-template <typename P>
-std::string HeadText(const P& p, size_t records) {
-  std::string out = Format("profile %" PRIu64 ": %zu records\n", p.id, records);
-  if (!p.golden.empty()) {
-    out += "  golden record\n";
-    for (const rpc::Field& f : p.golden) out += "    " + f.name + ": " + f.value + "\n";
-  }
-  out += "  identifiers\n";
-  for (const rpc::Identifier& i : p.identifiers) out += "    " + i.kind + ": " + i.value + "\n";
-  return out;
-}
-
-// The same as the start of a JSON object, left open.
-template <typename P>
-std::string HeadJson(const P& p) {
-  std::string out = "{\"id\":" + std::to_string(p.id) + ",\"golden\":{";
-  for (size_t i = 0; i < p.golden.size(); ++i) {
-    out.append(i ? "," : "");
-    out += JsonQuote(p.golden[i].name) + ":" + JsonQuote(p.golden[i].value);
-  }
-  return out + "},\"identifiers\":" + JsonList(p.identifiers, [](const rpc::Identifier& i) {
-           return "{\"kind\":" + JsonQuote(i.kind) + ",\"value\":" + JsonQuote(i.value) + "}";
-         });
-}
-
-}  // namespace
 
 std::string ProfileText(const rpc::ProfileReply& p) {
   std::string out = HeadText(p, p.records.size());

@@ -16,7 +16,7 @@ namespace proto = capnp::rpc;
 
 std::atomic<uint64_t> answered_here{0};
 
-// Words a lookup's Return usually takes: one profile of a dozen fields and a few records.
+// Words a lookup's Return usually takes: one profile's summary of a dozen fields.
 constexpr uint32_t kReplyWords = 256;
 
 bool IsLogin(proto::Call::Reader call) {

@@ -171,11 +171,10 @@ int Main(int argc, char** argv) {
   server.listen = "127.0.0.1:0";
   if (argc > 4) server.poll_us = static_cast<uint32_t>(std::stoul(argv[4]));
   if (argc > 5) server.threads = static_cast<uint32_t>(std::stoul(argv[5]));
-  out += ", \"server_threads\": " + std::to_string(server.threads);
   out += ", \"poll_us\": " + std::to_string(server.poll_us);
   {
     rpc::Server srv(*graph, server);
-    out += ", \"loop_threads\": " + std::to_string(srv.threads()) + ", \"lookups\": [";
+    out += ", \"server_threads\": " + std::to_string(srv.threads()) + ", \"lookups\": [";
     std::vector<rpc::Identifier> keys;
     std::mt19937_64 rng(11);
     for (int i = 0; i < 200000; ++i) keys.push_back({"email", Email(rng() % profiles)});
