@@ -1,5 +1,7 @@
 #include "rpc/buffered_stream.h"
 
+#include <kj/debug.h>
+
 #include <algorithm>
 #include <cstring>
 
@@ -40,35 +42,58 @@ kj::Promise<size_t> BufferedStream::ReadMore(kj::byte* out, size_t min_bytes, si
       });
 }
 
+kj::Promise<size_t> BufferedStream::Fill() {
+  const size_t kept = in_end_ - in_begin_;
+  KJ_REQUIRE(kept < kReadAhead, "the read-ahead buffer is full");
+  if (in_begin_ != 0) std::memmove(in_.begin(), in_.begin() + in_begin_, kept);
+  in_begin_ = 0;
+  in_end_ = kept;
+  return inner_.tryRead(in_.begin() + kept, 1, kReadAhead - kept).then([this](size_t got) {
+    NoteSocketRead();
+    in_end_ += got;
+    return got;
+  });
+}
+
 kj::Promise<void> BufferedStream::write(const void* buffer, size_t size) {
-  const auto* bytes = static_cast<const kj::byte*>(buffer);
-  pending_.addAll(bytes, bytes + size);
-  return Queued();
+  const kj::ArrayPtr<const kj::byte> piece(static_cast<const kj::byte*>(buffer), size);
+  return write(kj::arrayPtr(&piece, 1));
 }
 
 kj::Promise<void> BufferedStream::write(kj::ArrayPtr<const kj::ArrayPtr<const kj::byte>> pieces) {
-  for (auto piece : pieces) pending_.addAll(piece);
-  return Queued();
-}
-
-kj::Promise<void> BufferedStream::Queued() {
-  KJ_IF_MAYBE(e, failed_) {
+  KJ_IF_MAYBE (e, failed_) {
     pending_.clear();
     return kj::cp(*e);
   }
-  if (!flushing_) {
-    flushing_ = true;
-    flush_ = kj::evalLast([this] { return Flush(); }).eagerlyEvaluate([this](kj::Exception&& e) {
-      pending_.clear();
-      for (auto& w : waiting_) w->reject(kj::cp(e));
-      waiting_.clear();
-      failed_ = kj::mv(e);
-    });
+  return Append(pieces) ? kj::Promise<void>(kj::READY_NOW) : Room();
+}
+
+bool BufferedStream::Append(kj::ArrayPtr<const kj::ArrayPtr<const kj::byte>> pieces) {
+  KJ_IF_MAYBE (e, failed_) {
+    pending_.clear();
+    kj::throwFatalException(kj::cp(*e));
   }
+  for (auto piece : pieces) pending_.addAll(piece);
+  StartFlush();
+  return pending_.size() < kBacklog;
+}
+
+kj::Promise<void> BufferedStream::Room() {
   if (pending_.size() < kBacklog) return kj::READY_NOW;
   auto held = kj::newPromiseAndFulfiller<void>();
   waiting_.add(kj::mv(held.fulfiller));
   return kj::mv(held.promise);
+}
+
+void BufferedStream::StartFlush() {
+  if (flushing_) return;
+  flushing_ = true;
+  flush_ = kj::evalLast([this] { return Flush(); }).eagerlyEvaluate([this](kj::Exception&& e) {
+    pending_.clear();
+    for (auto& w : waiting_) w->reject(kj::cp(e));
+    waiting_.clear();
+    failed_ = kj::mv(e);
+  });
 }
 
 kj::Promise<void> BufferedStream::Flush() {

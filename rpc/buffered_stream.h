@@ -13,6 +13,10 @@
 // A failed write is reported by the next one. shutdownWrite() takes effect after the backlog
 // has gone out.
 //
+// A reader that frames messages itself (fast_lookup.h) reads in place: Buffered() is what was
+// read ahead and not yet taken, Take(n) consumes it, Fill() reads more; and a writer that goes
+// on without waiting appends (Append) and waits on Room() only when told to.
+//
 // Lives on one event-loop thread; `inner` must outlive it.
 #pragma once
 
@@ -37,13 +41,25 @@ class BufferedStream final : public kj::AsyncIoStream {
   void getpeername(struct sockaddr* addr, kj::uint* length) override;
   kj::Maybe<int> getFd() const override;
 
+  // The bytes read ahead and not yet taken, and how many it can hold.
+  kj::ArrayPtr<const kj::byte> Buffered() const { return in_.slice(in_begin_, in_end_); }
+  static constexpr size_t Capacity() { return kReadAhead; }
+  void Take(size_t n) { in_begin_ += n; }
+  // Moves what is buffered to the front of the buffer (Buffered() starts where the buffer
+  // does) and reads what the socket holds behind it: how many bytes came (0: end of stream).
+  kj::Promise<size_t> Fill();
+  // write() without a promise: queues the bytes (throws if an earlier write failed) and says
+  // whether the writer may go on (false: wait for Room() first).
+  bool Append(kj::ArrayPtr<const kj::ArrayPtr<const kj::byte>> pieces);
+  kj::Promise<void> Room();
+
  private:
   static constexpr size_t kReadAhead = 16 << 10;  // held by every connection
   static constexpr size_t kBacklog = 1 << 20;
   static constexpr size_t kKeep = 64 << 10;  // write buffers above it are freed once sent
 
   kj::Promise<size_t> ReadMore(kj::byte* out, size_t min_bytes, size_t max_bytes);
-  kj::Promise<void> Queued();
+  void StartFlush();
   kj::Promise<void> Flush();
 
   kj::AsyncIoStream& inner_;

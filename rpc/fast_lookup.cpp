@@ -3,8 +3,10 @@
 #include <capnp/message.h>
 #include <capnp/rpc.capnp.h>
 #include <capnp/serialize.h>
+#include <kj/debug.h>
 
 #include <atomic>
+#include <cstring>
 #include <exception>
 
 #include "rpc/wire.h"
@@ -38,28 +40,106 @@ kj::Maybe<uint32_t> ReaderExport(proto::Payload::Reader payload) {
 
 uint64_t FastLookupCount() { return answered_here.load(std::memory_order_relaxed); }
 
-FastLookupStream::FastLookupStream(kj::AsyncIoStream& stream, const ServiceContext& context)
-    : inner_(stream), context_(context) {}
+FastLookupStream::FastLookupStream(BufferedStream& stream, const ServiceContext& context)
+    : stream_(stream),
+      inner_(stream),
+      reply_space_(kj::heapArray<capnp::word>(kReplyWords)),
+      context_(context) {
+  std::memset(reply_space_.begin(), 0, reply_space_.asBytes().size());
+}
 
 kj::Promise<kj::Maybe<capnp::MessageReaderAndFds>> FastLookupStream::tryReadMessage(
-    kj::ArrayPtr<kj::AutoCloseFd> fd_space, capnp::ReaderOptions options,
+    kj::ArrayPtr<kj::AutoCloseFd>, capnp::ReaderOptions options,
     kj::ArrayPtr<capnp::word> scratch) {
-  return inner_.tryReadMessage(fd_space, options, scratch)
-      .then([this, fd_space, options, scratch](kj::Maybe<capnp::MessageReaderAndFds>&& read)
+  // A malformed message throws: a rejected promise, as from the usual reader.
+  return kj::evalNow([&] { return Next(options, scratch); });
+}
+
+kj::Promise<kj::Maybe<capnp::MessageReaderAndFds>> FastLookupStream::Next(
+    capnp::ReaderOptions options, kj::ArrayPtr<capnp::word> scratch) {
+  for (;;) {
+    const kj::ArrayPtr<const kj::byte> bytes = stream_.Buffered();
+    if (reinterpret_cast<uintptr_t>(bytes.begin()) % sizeof(capnp::word) != 0) {
+      return ReadWhole(options, scratch);
+    }
+    const kj::ArrayPtr<const capnp::word> words(reinterpret_cast<const capnp::word*>(bytes.begin()),
+                                                bytes.size() / sizeof(capnp::word));
+    const size_t need = words.size() == 0 ? 1 : capnp::expectedSizeInWordsFromPrefix(words);
+    if (need * sizeof(capnp::word) > stream_.Capacity()) return ReadWhole(options, scratch);
+    if (need > words.size()) {
+      const bool empty = bytes.size() == 0;
+      return stream_.Fill().then(
+          [this, options, scratch,
+           empty](size_t got) -> kj::Promise<kj::Maybe<capnp::MessageReaderAndFds>> {
+            if (got == 0) {
+              KJ_REQUIRE(empty, "premature end of stream inside a message");
+              return kj::Maybe<capnp::MessageReaderAndFds>(nullptr);
+            }
+            return Next(options, scratch);
+          });
+    }
+    const kj::ArrayPtr<const capnp::word> frame = words.slice(0, need);
+    capnp::FlatArrayMessageReader message(frame, options);
+    stream_.Take(frame.asBytes().size());
+    switch (Intercept(message)) {
+      case Taken::kYes:
+        continue;
+      case Taken::kYesWaitForRoom:
+        return stream_.Room().then([this, options, scratch] { return Next(options, scratch); });
+      case Taken::kNo:
+        break;
+    }
+    // For the RPC system: a copy that owns its words (the buffer is reused by the next read).
+    kj::Array<capnp::word> copy = kj::heapArray(frame);
+    kj::Own<capnp::MessageReader> reader =
+        kj::heap<capnp::FlatArrayMessageReader>(copy, options).attach(kj::mv(copy));
+    return kj::Maybe<capnp::MessageReaderAndFds>(
+        capnp::MessageReaderAndFds{kj::mv(reader), nullptr});
+  }
+}
+
+kj::Promise<kj::Maybe<capnp::MessageReaderAndFds>> FastLookupStream::ReadWhole(
+    capnp::ReaderOptions options, kj::ArrayPtr<capnp::word> scratch) {
+  return inner_.tryReadMessage(nullptr, options, scratch)
+      .then([this, options, scratch](kj::Maybe<capnp::MessageReaderAndFds>&& read)
                 -> kj::Promise<kj::Maybe<capnp::MessageReaderAndFds>> {
         KJ_IF_MAYBE (message, read) {
-          KJ_IF_MAYBE (written, Intercept(*message->reader)) {
-            // Answered here: on to the next message once the stream took the answer.
-            return written->then([this, fd_space, options, scratch] {
-              return tryReadMessage(fd_space, options, scratch);
-            });
+          switch (Intercept(*message->reader)) {
+            case Taken::kYes:
+              return Next(options, scratch);
+            case Taken::kYesWaitForRoom:
+              return stream_.Room().then(
+                  [this, options, scratch] { return Next(options, scratch); });
+            case Taken::kNo:
+              break;
           }
         }
         return kj::mv(read);
       });
 }
 
-kj::Maybe<kj::Promise<void>> FastLookupStream::Intercept(capnp::MessageReader& message) {
+bool FastLookupStream::Send(capnp::MessageBuilder& reply) {
+  const auto segments = reply.getSegmentsForOutput();
+  constexpr size_t kMost = 15;  // segments framed here; more (a huge answer) the usual way
+  if (segments.size() > kMost) {
+    const kj::Array<capnp::word> flat = capnp::messageToFlatArray(segments);
+    const kj::ArrayPtr<const kj::byte> piece = flat.asBytes();
+    return stream_.Append(kj::arrayPtr(&piece, 1));
+  }
+  // The stream framing: the segment count less one, then each segment's size in words,
+  // padded to a whole word; then the segments.
+  uint32_t table[kMost + 1] = {};
+  table[0] = static_cast<uint32_t>(segments.size() - 1);
+  for (size_t i = 0; i < segments.size(); ++i) {
+    table[i + 1] = static_cast<uint32_t>(segments[i].size());
+  }
+  kj::ArrayPtr<const kj::byte> pieces[kMost + 1];
+  pieces[0] = kj::arrayPtr(table, (segments.size() + 2) / 2 * 2).asBytes();
+  for (size_t i = 0; i < segments.size(); ++i) pieces[i + 1] = segments[i].asBytes();
+  return stream_.Append(kj::arrayPtr(pieces, segments.size() + 1));
+}
+
+FastLookupStream::Taken FastLookupStream::Intercept(capnp::MessageReader& message) {
   const auto m = message.getRoot<proto::Message>();
   switch (m.which()) {
     case proto::Message::CALL: {
@@ -70,10 +150,10 @@ kj::Maybe<kj::Promise<void>> FastLookupStream::Intercept(capnp::MessageReader& m
       if (!target.isImportedCap() || readers_.count(target.getImportedCap()) == 0 ||
           call.getInterfaceId() != capnp::typeId<wire::Reader>() || call.getMethodId() != 0 ||
           !call.getSendResultsTo().isCaller() || call.getParams().getCapTable().size() != 0) {
-        return nullptr;
+        return Taken::kNo;
       }
-      auto reply = kj::heap<capnp::MallocMessageBuilder>(kReplyWords);
-      auto ret = reply->initRoot<proto::Message>().initReturn();
+      capnp::MallocMessageBuilder reply(reply_space_);  // zeroes what it used when it goes
+      auto ret = reply.initRoot<proto::Message>().initReturn();
       ret.setAnswerId(call.getQuestionId());
       ret.setReleaseParamCaps(false);  // a lookup's parameters carry none
       try {
@@ -87,18 +167,15 @@ kj::Maybe<kj::Promise<void>> FastLookupStream::Intercept(capnp::MessageReader& m
       }
       answered_.insert(call.getQuestionId());
       answered_here.fetch_add(1, std::memory_order_relaxed);
-      auto written = inner_.writeMessage(nullptr, reply->getSegmentsForOutput());
-      return written.attach(kj::mv(reply));
+      return Send(reply) ? Taken::kYes : Taken::kYesWaitForRoom;
     }
     case proto::Message::FINISH:
-      if (answered_.erase(m.getFinish().getQuestionId()) != 0)
-        return kj::Promise<void>(kj::READY_NOW);
-      return nullptr;
+      return answered_.erase(m.getFinish().getQuestionId()) != 0 ? Taken::kYes : Taken::kNo;
     case proto::Message::RELEASE:
       readers_.erase(m.getRelease().getId());
-      return nullptr;
+      return Taken::kNo;
     default:
-      return nullptr;
+      return Taken::kNo;
   }
 }
 

@@ -11,6 +11,10 @@
 //    Finish for that question is dropped; the RPC system sees neither;
 //  - every other message passes through untouched: calls on a promised answer, and lookups
 //    whose results go elsewhere than to the caller or whose parameters carry capabilities.
+// It frames messages itself, in place in the buffered stream's read-ahead buffer: the messages
+// one read brought in are taken in one go, lookups answered into the write buffer with no
+// promise, copy or allocation each, until one passes through (copied out for the RPC system)
+// or the buffer runs dry. Messages larger than the buffer are read the usual way.
 // Lives on the connection's event-loop thread.
 #pragma once
 
@@ -20,6 +24,7 @@
 #include <cstdint>
 #include <unordered_set>
 
+#include "rpc/buffered_stream.h"
 #include "rpc/service.h"
 
 namespace idg::rpc::detail {
@@ -29,7 +34,7 @@ uint64_t FastLookupCount();
 
 class FastLookupStream final : public capnp::MessageStream {
  public:
-  FastLookupStream(kj::AsyncIoStream& stream, const ServiceContext& context);
+  FastLookupStream(BufferedStream& stream, const ServiceContext& context);
 
   kj::Promise<kj::Maybe<capnp::MessageReaderAndFds>> tryReadMessage(
       kj::ArrayPtr<kj::AutoCloseFd> fd_space, capnp::ReaderOptions options,
@@ -43,11 +48,23 @@ class FastLookupStream final : public capnp::MessageStream {
   kj::Promise<void> end() override;
 
  private:
-  // A lookup answered here: the promise of its Return's write. Anything else: null.
-  kj::Maybe<kj::Promise<void>> Intercept(capnp::MessageReader& message);
+  enum class Taken { kNo, kYes, kYesWaitForRoom };
+  // Answers a lookup (its Return queued on the stream) or drops the Finish of one: kYes, or
+  // kYesWaitForRoom when the stream's backlog is full. Anything else: kNo.
+  Taken Intercept(capnp::MessageReader& message);
+  // Queues a message built in `reply` on the stream; false: wait for its Room().
+  bool Send(capnp::MessageBuilder& reply);
+  // The next message for the RPC system, answering lookups on the way.
+  kj::Promise<kj::Maybe<capnp::MessageReaderAndFds>> Next(capnp::ReaderOptions options,
+                                                          kj::ArrayPtr<capnp::word> scratch);
+  // The message read the usual way (larger than the read-ahead buffer, or misaligned in it).
+  kj::Promise<kj::Maybe<capnp::MessageReaderAndFds>> ReadWhole(capnp::ReaderOptions options,
+                                                               kj::ArrayPtr<capnp::word> scratch);
   void Watch(kj::ArrayPtr<const kj::ArrayPtr<const capnp::word>> segments);
 
+  BufferedStream& stream_;
   capnp::AsyncIoMessageStream inner_;
+  kj::Array<capnp::word> reply_space_;  // zeroed; a reply's first segment
   const ServiceContext& context_;
   std::unordered_set<uint32_t> readers_;   // export ids of Reader capabilities
   std::unordered_set<uint32_t> logins_;    // questions calling Idgraph.login, not yet answered

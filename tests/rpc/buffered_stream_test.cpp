@@ -1,6 +1,8 @@
 // BufferedStream over a real socket pair: what is written in one turn of the event loop goes
 // out in one write, one read serves several later reads, bytes keep their order, a writer is
-// held back past the backlog, shutdown waits for the backlog, and a failed write is reported.
+// held back past the backlog, shutdown waits for the backlog, and a failed write is reported;
+// a reader in place fills, takes and keeps what it did not take, and a writer that appends is
+// told when to wait.
 #include "rpc/buffered_stream.h"
 
 #include <gtest/gtest.h>
@@ -71,7 +73,7 @@ TEST(BufferedStream, WritesOfOneTurnGoOutInOneWrite) {
   EXPECT_EQ(p.counted.writes, 1);
   // Pieces too, and a later turn is a later write.
   const kj::ArrayPtr<const kj::byte> pieces[] = {kj::StringPtr("ab").asBytes(),
-                                                  kj::StringPtr("cd").asBytes()};
+                                                 kj::StringPtr("cd").asBytes()};
   p.buffered.write(pieces).wait(p.io.waitScope);
   EXPECT_EQ(p.ReadPeer(4), "abcd");
   EXPECT_EQ(p.counted.writes, 2);
@@ -95,6 +97,42 @@ TEST(BufferedStream, OneReadServesTheReadsAfterIt) {
   EXPECT_EQ(std::string(buf, 2), "gh");
 }
 
+std::string AsString(kj::ArrayPtr<const kj::byte> bytes) {
+  return std::string(reinterpret_cast<const char*>(bytes.begin()), bytes.size());
+}
+
+TEST(BufferedStream, FillKeepsWhatWasNotTakenAndReadsBehindIt) {
+  Pair p;
+  EXPECT_EQ(p.buffered.Buffered().size(), 0u);
+  p.peer.write("0123456789", 10).wait(p.io.waitScope);
+  EXPECT_EQ(p.buffered.Fill().wait(p.io.waitScope), 10u);
+  p.buffered.Take(6);
+  EXPECT_EQ(AsString(p.buffered.Buffered()), "6789");
+  p.peer.write("abc", 3).wait(p.io.waitScope);
+  EXPECT_EQ(p.buffered.Fill().wait(p.io.waitScope), 3u);
+  EXPECT_EQ(AsString(p.buffered.Buffered()), "6789abc");
+  // Ordinary reads take up where Take left off; the end of the stream fills nothing.
+  char buf[4];
+  p.buffered.Take(3);
+  EXPECT_EQ(p.buffered.tryRead(buf, 4, 4).wait(p.io.waitScope), 4u);
+  EXPECT_EQ(std::string(buf, 4), "9abc");
+  p.peer.shutdownWrite();
+  EXPECT_EQ(p.buffered.Fill().wait(p.io.waitScope), 0u);
+  EXPECT_EQ(p.counted.reads, 3);
+}
+
+TEST(BufferedStream, AppendSaysWhenTheWriterShouldWait) {
+  Pair p;
+  const std::string chunk = Pattern(512 << 10);
+  const kj::ArrayPtr<const kj::byte> piece = kj::StringPtr(chunk).asBytes();
+  EXPECT_TRUE(p.buffered.Append(kj::arrayPtr(&piece, 1)));
+  EXPECT_FALSE(p.buffered.Append(kj::arrayPtr(&piece, 1)));  // 1 MiB waits to go out
+  auto room = p.buffered.Room();                             // once the flush has taken the backlog
+  EXPECT_EQ(p.ReadPeer(chunk.size() * 2), chunk + chunk);
+  room.wait(p.io.waitScope);
+  EXPECT_TRUE(p.buffered.Append(kj::arrayPtr(&piece, 1)));
+}
+
 TEST(BufferedStream, LargeReadsAndWritesKeepEveryByteInOrder) {
   Pair p;
   const std::string big = Pattern(300 << 10);  // more than the read-ahead buffer
@@ -105,8 +143,7 @@ TEST(BufferedStream, LargeReadsAndWritesKeepEveryByteInOrder) {
   auto sent = p.peer.write(big.data(), big.size());
   std::string got(big.size(), '\0');
   EXPECT_EQ(p.buffered.tryRead(got.data(), 3, 3).wait(p.io.waitScope), 3u);
-  EXPECT_EQ(p.buffered.tryRead(got.data() + 3, got.size() - 3, got.size() - 3)
-                .wait(p.io.waitScope),
+  EXPECT_EQ(p.buffered.tryRead(got.data() + 3, got.size() - 3, got.size() - 3).wait(p.io.waitScope),
             got.size() - 3);
   sent.wait(p.io.waitScope);
   EXPECT_EQ(got, big);

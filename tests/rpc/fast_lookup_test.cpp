@@ -1,11 +1,16 @@
 // Lookups answered by the server's connection itself (rpc/fast_lookup.h): the same answers
 // and errors as the RPC system gave, every other call left to it, calls on a promised
 // session left to it too, and a reader released and a new session logged in on the same
-// connection (capnp reuses export ids) still answered.
+// connection (capnp reuses export ids) still answered; hundreds of lookups written at once,
+// more than the read-ahead buffer holds, all answered in order; a message cut short ends its
+// connection and no other.
 #include "rpc/fast_lookup.h"
 
 #include <gtest/gtest.h>
 #include <kj/async.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <string>
 #include <vector>
@@ -13,6 +18,7 @@
 #include "rpc/client.h"
 #include "rpc/connection.h"
 #include "rpc/idgraph.capnp.h"
+#include "rpc/lookup_wire.h"
 #include "tests/rpc/test_service.h"
 #include "tests/temp_dir.h"
 
@@ -96,6 +102,61 @@ TEST(FastLookup, PromisedSessionsAndNewSessionsOnOneConnection) {
     EXPECT_EQ(lookup(reader, "nobody@example.com"), 0u);
   }
   EXPECT_EQ(FastLookupCount(), before + 7);
+}
+
+// Waits for `wire` to become readable, up to 10 s.
+bool Readable(const rpc::detail::LookupWire& wire) {
+  pollfd p{wire.fd(), POLLIN, 0};
+  return ::poll(&p, 1, 10'000) == 1;
+}
+
+TEST(FastLookup, ManyLookupsInOneWriteSpanSeveralReads) {
+  TestServer s;
+  AddPeople(s);
+  rpc::detail::LookupWire wire(s.address());
+  wire.Login(kReaderToken);
+  // About 70 KB of calls in one write: messages straddle the server's 16 KiB reads.
+  constexpr uint32_t kCalls = 600;
+  const uint64_t before = FastLookupCount();
+  for (uint32_t q = 2; q < 2 + kCalls; ++q) {
+    wire.AppendLookup(q, {"email", q % 3 == 0 ? "nobody@example.com" : " Ann@Example.com"});
+  }
+  while (!wire.Flush()) {
+  }
+  std::vector<uint32_t> found(2 + kCalls, 99);
+  uint32_t answers = 0;
+  while (answers < kCalls) {
+    ASSERT_TRUE(Readable(wire));
+    wire.Receive([&](uint32_t q, uint32_t profiles) {
+      ASSERT_LT(q, found.size());
+      EXPECT_EQ(found[q], 99u) << "question " << q << " answered twice";
+      found[q] = profiles;
+      ++answers;
+    });
+  }
+  for (uint32_t q = 2; q < 2 + kCalls; ++q) EXPECT_EQ(found[q], q % 3 == 0 ? 0u : 1u) << q;
+  EXPECT_EQ(FastLookupCount(), before + kCalls);
+}
+
+TEST(FastLookup, AMessageCutShortEndsOnlyItsConnection) {
+  TestServer s;
+  AddPeople(s);
+  rpc::Client reader = s.Connect(kReaderToken);
+  rpc::detail::LookupWire wire(s.address());
+  wire.Login(kReaderToken);
+  // A frame announcing one segment of 100 words, then 2 of them and the end of the stream.
+  const uint32_t frame[6] = {0, 100, 1, 2, 3, 4};
+  ASSERT_EQ(::write(wire.fd(), frame, sizeof frame), ssize_t(sizeof frame));
+  ::shutdown(wire.fd(), SHUT_WR);
+  // The server closes the connection (after an abort message, at most).
+  char buf[4096];
+  ssize_t n = 1;
+  for (int reads = 0; n > 0 && reads < 100; ++reads) {
+    ASSERT_TRUE(Readable(wire));
+    n = ::read(wire.fd(), buf, sizeof buf);
+  }
+  EXPECT_LE(n, 0);
+  EXPECT_EQ(reader.Lookup("email", "ann@example.com").profiles.size(), 1u);
 }
 
 }  // namespace
