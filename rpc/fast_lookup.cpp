@@ -120,21 +120,14 @@ kj::Promise<kj::Maybe<capnp::MessageReaderAndFds>> FastLookupStream::ReadWhole(
 
 bool FastLookupStream::Send(capnp::MessageBuilder& reply) {
   const auto segments = reply.getSegmentsForOutput();
-  constexpr size_t kMost = 15;  // segments framed here; more (a huge answer) the usual way
-  if (segments.size() > kMost) {
+  if (segments.size() > kFramedSegments) {  // a huge answer: framed by capnp
     const kj::Array<capnp::word> flat = capnp::messageToFlatArray(segments);
     const kj::ArrayPtr<const kj::byte> piece = flat.asBytes();
     return stream_.Append(kj::arrayPtr(&piece, 1));
   }
-  // The stream framing: the segment count less one, then each segment's size in words,
-  // padded to a whole word; then the segments.
-  uint32_t table[kMost + 1] = {};
-  table[0] = static_cast<uint32_t>(segments.size() - 1);
-  for (size_t i = 0; i < segments.size(); ++i) {
-    table[i + 1] = static_cast<uint32_t>(segments[i].size());
-  }
-  kj::ArrayPtr<const kj::byte> pieces[kMost + 1];
-  pieces[0] = kj::arrayPtr(table, (segments.size() + 2) / 2 * 2).asBytes();
+  uint32_t table[kFramedSegments + 1];
+  kj::ArrayPtr<const kj::byte> pieces[kFramedSegments + 1];
+  pieces[0] = SegmentTable(segments, table);
   for (size_t i = 0; i < segments.size(); ++i) pieces[i + 1] = segments[i].asBytes();
   return stream_.Append(kj::arrayPtr(pieces, segments.size() + 1));
 }

@@ -217,19 +217,14 @@ uint32_t LookupWire::AwaitCapability(uint32_t question, bool in_session) {
 }
 
 void LookupWire::Append(capnp::MessageBuilder& m) {
-  // The stream framing: segment count - 1, each segment's size in words, padded to a word.
   const auto segments = m.getSegmentsForOutput();
-  if (segments.size() > 15) Fail("a request of more than 15 segments");
-  uint32_t table[16] = {};
-  table[0] = static_cast<uint32_t>(segments.size() - 1);
-  for (size_t i = 0; i < segments.size(); ++i) {
-    table[i + 1] = static_cast<uint32_t>(segments[i].size());
-  }
-  const auto* t = reinterpret_cast<const char*>(table);
-  out_.insert(out_.end(), t, t + (segments.size() + 2) / 2 * kWord);
+  if (segments.size() > kFramedSegments) Fail("a request of more than 15 segments");
+  uint32_t table[kFramedSegments + 1];
+  const kj::ArrayPtr<const kj::byte> framing = SegmentTable(segments, table);
+  out_.insert(out_.end(), framing.begin(), framing.end());
   for (const auto s : segments) {
-    const auto* b = reinterpret_cast<const char*>(s.begin());
-    out_.insert(out_.end(), b, b + s.size() * kWord);
+    const kj::ArrayPtr<const kj::byte> bytes = s.asBytes();
+    out_.insert(out_.end(), bytes.begin(), bytes.end());
   }
 }
 

@@ -55,4 +55,13 @@ ReresolveReport FromWire(wire::ReresolveReport::Reader in);
 // results hold no session or the session no reader.
 kj::Maybe<uint32_t> SessionReaderIndex(capnp::AnyPointer::Reader login_results);
 
+// The stream framing's segment table for a message (capnp/serialize.h: the segment count less
+// one, each segment's size in words, padded to a whole word), written into `table`; returns
+// its bytes. For code that frames messages itself (fast_lookup.h, lookup_wire.h); messages of
+// more than kFramedSegments segments are the caller's to frame otherwise.
+inline constexpr size_t kFramedSegments = 15;
+kj::ArrayPtr<const kj::byte> SegmentTable(
+    kj::ArrayPtr<const kj::ArrayPtr<const capnp::word>> segments,
+    uint32_t (&table)[kFramedSegments + 1]);
+
 }  // namespace idg::rpc::detail

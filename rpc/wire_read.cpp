@@ -1,4 +1,6 @@
-// Cap'n Proto readers into plain values.
+// Cap'n Proto readers into plain values; and the framing helpers of the code below the RPC system.
+#include <kj/debug.h>
+
 #include <cstring>
 
 #include "rpc/wire.h"
@@ -215,6 +217,19 @@ kj::Maybe<uint32_t> SessionReaderIndex(capnp::AnyPointer::Reader login_results) 
   uint64_t word;  // the pointer section follows the data section
   std::memcpy(&word, session.getDataSection().end(), sizeof word);
   return static_cast<uint32_t>(word >> 32);
+}
+
+kj::ArrayPtr<const kj::byte> SegmentTable(
+    kj::ArrayPtr<const kj::ArrayPtr<const capnp::word>> segments,
+    uint32_t (&table)[kFramedSegments + 1]) {
+  KJ_REQUIRE(segments.size() > 0 && segments.size() <= kFramedSegments);
+  table[0] = static_cast<uint32_t>(segments.size() - 1);
+  for (size_t i = 0; i < segments.size(); ++i) {
+    table[i + 1] = static_cast<uint32_t>(segments[i].size());
+  }
+  const size_t entries = (segments.size() + 2) / 2 * 2;
+  if (entries > segments.size() + 1) table[entries - 1] = 0;  // the padding
+  return kj::arrayPtr(table, entries).asBytes();
 }
 
 }  // namespace idg::rpc::detail
