@@ -42,12 +42,17 @@ kj::Promise<size_t> BufferedStream::ReadMore(kj::byte* out, size_t min_bytes, si
       });
 }
 
-kj::Promise<size_t> BufferedStream::Fill() {
+void BufferedStream::Compact() {
   const size_t kept = in_end_ - in_begin_;
-  KJ_REQUIRE(kept < kReadAhead, "the read-ahead buffer is full");
   if (in_begin_ != 0) std::memmove(in_.begin(), in_.begin() + in_begin_, kept);
   in_begin_ = 0;
   in_end_ = kept;
+}
+
+kj::Promise<size_t> BufferedStream::Fill() {
+  Compact();
+  const size_t kept = in_end_;
+  if (kept == kReadAhead) return KJ_EXCEPTION(FAILED, "the read-ahead buffer is full");
   return inner_.tryRead(in_.begin() + kept, 1, kReadAhead - kept).then([this](size_t got) {
     NoteSocketRead();
     in_end_ += got;

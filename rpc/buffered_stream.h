@@ -45,8 +45,11 @@ class BufferedStream final : public kj::AsyncIoStream {
   kj::ArrayPtr<const kj::byte> Buffered() const { return in_.slice(in_begin_, in_end_); }
   static constexpr size_t Capacity() { return kReadAhead; }
   void Take(size_t n) { in_begin_ += n; }
-  // Moves what is buffered to the front of the buffer (Buffered() starts where the buffer
-  // does) and reads what the socket holds behind it: how many bytes came (0: end of stream).
+  // Moves what is buffered to the front of the buffer, so that Buffered() starts where the
+  // buffer does (word-aligned).
+  void Compact();
+  // Compact(), then reads what the socket holds behind what is buffered: how many bytes came
+  // (0: end of stream). Fails when the buffer is already full.
   kj::Promise<size_t> Fill();
   // write() without a promise: queues the bytes (throws if an earlier write failed) and says
   // whether the writer may go on (false: wait for Room() first).

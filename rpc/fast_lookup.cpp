@@ -58,10 +58,10 @@ kj::Promise<kj::Maybe<capnp::MessageReaderAndFds>> FastLookupStream::tryReadMess
 kj::Promise<kj::Maybe<capnp::MessageReaderAndFds>> FastLookupStream::Next(
     capnp::ReaderOptions options, kj::ArrayPtr<capnp::word> scratch) {
   for (;;) {
-    const kj::ArrayPtr<const kj::byte> bytes = stream_.Buffered();
-    if (reinterpret_cast<uintptr_t>(bytes.begin()) % sizeof(capnp::word) != 0) {
-      return ReadWhole(options, scratch);
+    if (reinterpret_cast<uintptr_t>(stream_.Buffered().begin()) % sizeof(capnp::word) != 0) {
+      stream_.Compact();  // after a message read the usual way, which ends anywhere in a word
     }
+    const kj::ArrayPtr<const kj::byte> bytes = stream_.Buffered();
     const kj::ArrayPtr<const capnp::word> words(reinterpret_cast<const capnp::word*>(bytes.begin()),
                                                 bytes.size() / sizeof(capnp::word));
     const size_t need = words.size() == 0 ? 1 : capnp::expectedSizeInWordsFromPrefix(words);

@@ -57,7 +57,7 @@ class FastLookupStream final : public capnp::MessageStream {
   // The next message for the RPC system, answering lookups on the way.
   kj::Promise<kj::Maybe<capnp::MessageReaderAndFds>> Next(capnp::ReaderOptions options,
                                                           kj::ArrayPtr<capnp::word> scratch);
-  // The message read the usual way (larger than the read-ahead buffer, or misaligned in it).
+  // The message read the usual way (larger than the read-ahead buffer).
   kj::Promise<kj::Maybe<capnp::MessageReaderAndFds>> ReadWhole(capnp::ReaderOptions options,
                                                                kj::ArrayPtr<capnp::word> scratch);
   void Watch(kj::ArrayPtr<const kj::ArrayPtr<const capnp::word>> segments);

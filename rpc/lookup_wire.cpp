@@ -86,9 +86,10 @@ void LookupWire::Login(const std::string& token) {
   reader_ = AwaitCapability(1, true);
 }
 
-void LookupWire::AppendLookup(uint32_t question, const Identifier& key) {
+void LookupWire::AppendLookup(uint32_t question, const Identifier& key, size_t padding) {
   capnp::word first[64] = {};
   capnp::MallocMessageBuilder m(kj::arrayPtr(first, 64));
+  if (padding > 0) m.getOrphanage().newOrphan<capnp::Data>(padding);  // dropped, space kept
   auto call = m.initRoot<proto::Message>().initCall();
   call.setQuestionId(question);
   call.initTarget().setImportedCap(reader_);

@@ -35,8 +35,9 @@ class LookupWire {
   void Login(const std::string& token);
 
   // Queue a lookup as question `question` (at least 2: 0 and 1 were the login's), and the
-  // finish of an answered one (send it before the question id is used again).
-  void AppendLookup(uint32_t question, const Identifier& key);
+  // finish of an answered one (send it before the question id is used again). `padding`:
+  // bytes of unreferenced data the message carries besides (to test large messages).
+  void AppendLookup(uint32_t question, const Identifier& key, size_t padding = 0);
   void AppendFinish(uint32_t question);
 
   // Writes what is queued; false when the socket takes no more now.

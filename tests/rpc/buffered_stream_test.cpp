@@ -111,9 +111,14 @@ TEST(BufferedStream, FillKeepsWhatWasNotTakenAndReadsBehindIt) {
   p.peer.write("abc", 3).wait(p.io.waitScope);
   EXPECT_EQ(p.buffered.Fill().wait(p.io.waitScope), 3u);
   EXPECT_EQ(AsString(p.buffered.Buffered()), "6789abc");
+  // Compact puts what is left at the (word-aligned) front of the buffer.
+  p.buffered.Take(1);
+  p.buffered.Compact();
+  EXPECT_EQ(AsString(p.buffered.Buffered()), "789abc");
+  EXPECT_EQ(reinterpret_cast<uintptr_t>(p.buffered.Buffered().begin()) % 8, 0u);
   // Ordinary reads take up where Take left off; the end of the stream fills nothing.
   char buf[4];
-  p.buffered.Take(3);
+  p.buffered.Take(2);
   EXPECT_EQ(p.buffered.tryRead(buf, 4, 4).wait(p.io.waitScope), 4u);
   EXPECT_EQ(std::string(buf, 4), "9abc");
   p.peer.shutdownWrite();

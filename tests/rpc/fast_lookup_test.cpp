@@ -2,8 +2,8 @@
 // and errors as the RPC system gave, every other call left to it, calls on a promised
 // session left to it too, and a reader released and a new session logged in on the same
 // connection (capnp reuses export ids) still answered; hundreds of lookups written at once,
-// more than the read-ahead buffer holds, all answered in order; a message cut short ends its
-// connection and no other.
+// more than the read-ahead buffer holds, all answered, behind a large message too; a message
+// cut short ends its connection and no other.
 #include "rpc/fast_lookup.h"
 
 #include <gtest/gtest.h>
@@ -136,6 +136,31 @@ TEST(FastLookup, ManyLookupsInOneWriteSpanSeveralReads) {
   }
   for (uint32_t q = 2; q < 2 + kCalls; ++q) EXPECT_EQ(found[q], q % 3 == 0 ? 0u : 1u) << q;
   EXPECT_EQ(FastLookupCount(), before + kCalls);
+}
+
+TEST(FastLookup, LookupsAfterAMessageLargerThanTheBufferAreAnswered) {
+  TestServer s;
+  AddPeople(s);
+  rpc::detail::LookupWire wire(s.address());
+  wire.Login(kReaderToken);
+  // A lookup of 20 KB (more than the read-ahead buffer: read the usual way, then answered
+  // here too), then 300 small ones behind it in the same write.
+  constexpr uint32_t kCalls = 301;
+  wire.AppendLookup(2, {"email", "bob@example.com"}, 20'003);
+  for (uint32_t q = 3; q < 2 + kCalls; ++q) wire.AppendLookup(q, {"email", "ann@example.com"});
+  while (!wire.Flush()) {
+  }
+  std::vector<uint32_t> found(2 + kCalls, 99);
+  uint32_t answers = 0;
+  while (answers < kCalls) {
+    ASSERT_TRUE(Readable(wire));
+    wire.Receive([&](uint32_t q, uint32_t profiles) {
+      ASSERT_LT(q, found.size());
+      found[q] = profiles;
+      ++answers;
+    });
+  }
+  for (uint32_t q = 2; q < 2 + kCalls; ++q) EXPECT_EQ(found[q], 1u) << q;
 }
 
 TEST(FastLookup, AMessageCutShortEndsOnlyItsConnection) {
