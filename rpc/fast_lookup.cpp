@@ -20,6 +20,8 @@ std::atomic<uint64_t> answered_here{0};
 
 // Words a lookup's Return usually takes: one profile's summary of a dozen fields.
 constexpr uint32_t kReplyWords = 256;
+// Messages taken from the buffer in one go before the event loop serves others.
+constexpr int kLookupsPerTurn = 32;
 
 bool IsLogin(proto::Call::Reader call) {
   return call.getInterfaceId() == capnp::typeId<wire::Idgraph>() && call.getMethodId() == 0;
@@ -57,7 +59,11 @@ kj::Promise<kj::Maybe<capnp::MessageReaderAndFds>> FastLookupStream::tryReadMess
 
 kj::Promise<kj::Maybe<capnp::MessageReaderAndFds>> FastLookupStream::Next(
     capnp::ReaderOptions options, kj::ArrayPtr<capnp::word> scratch) {
-  for (;;) {
+  for (int taken = 0;; ++taken) {
+    if (taken == kLookupsPerTurn) {
+      // The loop's other connections first.
+      return kj::evalLater([this, options, scratch] { return Next(options, scratch); });
+    }
     if (reinterpret_cast<uintptr_t>(stream_.Buffered().begin()) % sizeof(capnp::word) != 0) {
       stream_.Compact();  // after a message read the usual way, which ends anywhere in a word
     }

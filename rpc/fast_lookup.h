@@ -12,9 +12,10 @@
 //  - every other message passes through untouched: calls on a promised answer, and lookups
 //    whose results go elsewhere than to the caller or whose parameters carry capabilities.
 // It frames messages itself, in place in the buffered stream's read-ahead buffer: the messages
-// one read brought in are taken in one go, lookups answered into the write buffer with no
-// promise, copy or allocation each, until one passes through (copied out for the RPC system)
-// or the buffer runs dry. Messages larger than the buffer are read the usual way.
+// one read brought in are taken in one go (32 at most, then the loop's other connections get
+// a turn), lookups answered into the write buffer with no promise, copy or allocation each,
+// until one passes through (copied out for the RPC system) or the buffer runs dry. Messages
+// larger than the buffer are read the usual way.
 // Lives on the connection's event-loop thread.
 #pragma once
 
