@@ -18,6 +18,7 @@
 #include "rpc/connection.h"
 #include "rpc/listen_socket.h"
 #include "rpc/service.h"
+#include "rpc/socket_stream.h"
 #include "rpc/write_queue.h"
 
 namespace idg::rpc {
@@ -36,9 +37,11 @@ class QuietErrors final : public kj::TaskSet::ErrorHandler {
 
 class AcceptLoop {
  public:
-  AcceptLoop(kj::ConnectionReceiver& listener, const detail::ServiceContext& context,
-             capnp::ReaderOptions options, kj::Timer& timer, kj::TaskSet& connections)
+  AcceptLoop(kj::ConnectionReceiver& listener, kj::UnixEventPort& port,
+             const detail::ServiceContext& context, capnp::ReaderOptions options, kj::Timer& timer,
+             kj::TaskSet& connections)
       : listener_(listener),
+        port_(port),
         context_(context),
         bootstrap_(detail::MakeBootstrap(context)),
         options_(options),
@@ -48,8 +51,8 @@ class AcceptLoop {
   kj::Promise<void> Run() {
     return listener_.accept().then(
         [this](kj::Own<kj::AsyncIoStream>&& stream) {
-          auto connection =
-              kj::heap<detail::Connection>(kj::mv(stream), bootstrap_, context_, options_);
+          auto connection = kj::heap<detail::Connection>(detail::TakeSocket(port_, kj::mv(stream)),
+                                                         bootstrap_, context_, options_);
           auto done = connection->OnDisconnect();
           connections_.add(done.attach(kj::mv(connection)));
           return Run();
@@ -63,6 +66,7 @@ class AcceptLoop {
 
  private:
   kj::ConnectionReceiver& listener_;
+  kj::UnixEventPort& port_;
   const detail::ServiceContext& context_;
   capnp::Capability::Client bootstrap_;
   capnp::ReaderOptions options_;
@@ -80,9 +84,9 @@ struct Server::Impl {
   };
 
   Impl(LiveGraph& g, ServerConfig c, std::optional<ConfigFile> file)
-      : config(std::move(c)),
-        settings(config, std::move(file)),
-        context{g, settings, writes, long_reads, segments, reresolving} {}
+      : config(std::move(c)), settings(config, std::move(file)), context{g,        settings,
+                                                                         writes,   long_reads,
+                                                                         segments, reresolving} {}
 
   void RunLoop(Loop& loop, Fd fd, std::promise<void> ready);
 
@@ -110,7 +114,8 @@ void Server::Impl::RunLoop(Loop& loop, Fd fd, std::promise<void> ready) {
     auto stop = kj::newPromiseAndCrossThreadFulfiller<void>();
     QuietErrors errors;
     kj::TaskSet connections(errors);  // destroyed first: drops every connection
-    AcceptLoop accept(*listener, context, reader_options, io.provider->getTimer(), connections);
+    AcceptLoop accept(*listener, io.unixEventPort, context, reader_options, io.provider->getTimer(),
+                      connections);
     auto accepting = accept.Run().eagerlyEvaluate([](kj::Exception&& e) {
       std::fprintf(stderr, "idgraph server: %s\n", e.getDescription().cStr());
     });
