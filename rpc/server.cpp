@@ -49,19 +49,20 @@ class AcceptLoop {
         connections_(connections) {}
 
   kj::Promise<void> Run() {
-    return listener_.accept().then(
-        [this](kj::Own<kj::AsyncIoStream>&& stream) {
+    return listener_.accept()
+        .then([this](kj::Own<kj::AsyncIoStream>&& stream) {
           auto connection = kj::heap<detail::Connection>(detail::TakeSocket(port_, kj::mv(stream)),
                                                          bootstrap_, context_, options_);
           auto done = connection->OnDisconnect();
           connections_.add(done.attach(kj::mv(connection)));
-          return Run();
-        },
-        [this](kj::Exception&& e) {
-          // Out of file descriptors, say: wait a little instead of spinning.
-          std::fprintf(stderr, "idgraph server: accept: %s\n", e.getDescription().cStr());
-          return timer_.afterDelay(100 * kj::MILLISECONDS).then([this] { return Run(); });
-        });
+        })
+        .then([this] { return Run(); },
+              [this](kj::Exception&& e) {
+                // Accepting or taking the socket failed (out of file descriptors, say): wait a
+                // little instead of spinning, then accept again.
+                std::fprintf(stderr, "idgraph server: accept: %s\n", e.getDescription().cStr());
+                return timer_.afterDelay(100 * kj::MILLISECONDS).then([this] { return Run(); });
+              });
   }
 
  private:

@@ -42,7 +42,9 @@ kj::Promise<size_t> SocketStream::ReadNow(kj::byte* out, size_t min_bytes, size_
   }
   if (n == 0) return done;  // the end of the stream
   const auto got = static_cast<size_t>(n);
-  // Fewer bytes than asked for, and no end in sight: the socket is empty now.
+  // Fewer bytes than asked for, and no end in sight: the socket is empty now. (Not so before
+  // TCP urgent data, where a read stops short; the protocol has none, and a client that sends
+  // some stalls only its own connection.)
   if (got < max_bytes && observer_.atEndHint() == false) {
     readable_ = observer_.whenBecomesReadable();
   }
