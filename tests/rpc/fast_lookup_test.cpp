@@ -110,23 +110,25 @@ bool Readable(const rpc::detail::LookupWire& wire) {
   return ::poll(&p, 1, 10'000) == 1;
 }
 
-TEST(FastLookup, ManyLookupsInOneWriteSpanSeveralReads) {
-  TestServer s;
-  AddPeople(s);
+// A connection of the hand-written wire to `s`, logged in as a reader.
+rpc::detail::LookupWire ReaderWire(const TestServer& s) {
   rpc::detail::LookupWire wire(s.address());
   wire.Login(kReaderToken);
-  // About 70 KB of calls in one write: messages straddle the server's 16 KiB reads.
-  constexpr uint32_t kCalls = 600;
-  const uint64_t before = FastLookupCount();
-  for (uint32_t q = 2; q < 2 + kCalls; ++q) {
-    wire.AppendLookup(q, {"email", q % 3 == 0 ? "nobody@example.com" : " Ann@Example.com"});
-  }
+  return wire;
+}
+
+// Sends what `wire` holds, then reads the answers to questions 2 .. 2 + calls - 1: the profiles
+// each found, by question (99: not answered).
+std::vector<uint32_t> SendAndReceive(rpc::detail::LookupWire& wire, uint32_t calls) {
   while (!wire.Flush()) {
   }
-  std::vector<uint32_t> found(2 + kCalls, 99);
+  std::vector<uint32_t> found(2 + calls, 99);
   uint32_t answers = 0;
-  while (answers < kCalls) {
-    ASSERT_TRUE(Readable(wire));
+  while (answers < calls) {
+    if (!Readable(wire)) {
+      ADD_FAILURE() << "no answer after " << answers;
+      break;
+    }
     wire.Receive([&](uint32_t q, uint32_t profiles) {
       ASSERT_LT(q, found.size());
       EXPECT_EQ(found[q], 99u) << "question " << q << " answered twice";
@@ -134,6 +136,20 @@ TEST(FastLookup, ManyLookupsInOneWriteSpanSeveralReads) {
       ++answers;
     });
   }
+  return found;
+}
+
+TEST(FastLookup, ManyLookupsInOneWriteSpanSeveralReads) {
+  TestServer s;
+  AddPeople(s);
+  rpc::detail::LookupWire wire = ReaderWire(s);
+  // About 70 KB of calls in one write: messages straddle the server's 16 KiB reads.
+  constexpr uint32_t kCalls = 600;
+  const uint64_t before = FastLookupCount();
+  for (uint32_t q = 2; q < 2 + kCalls; ++q) {
+    wire.AppendLookup(q, {"email", q % 3 == 0 ? "nobody@example.com" : " Ann@Example.com"});
+  }
+  const std::vector<uint32_t> found = SendAndReceive(wire, kCalls);
   for (uint32_t q = 2; q < 2 + kCalls; ++q) EXPECT_EQ(found[q], q % 3 == 0 ? 0u : 1u) << q;
   EXPECT_EQ(FastLookupCount(), before + kCalls);
 }
@@ -141,25 +157,13 @@ TEST(FastLookup, ManyLookupsInOneWriteSpanSeveralReads) {
 TEST(FastLookup, LookupsAfterAMessageLargerThanTheBufferAreAnswered) {
   TestServer s;
   AddPeople(s);
-  rpc::detail::LookupWire wire(s.address());
-  wire.Login(kReaderToken);
+  rpc::detail::LookupWire wire = ReaderWire(s);
   // A lookup of 20 KB (more than the read-ahead buffer: read the usual way, then answered
   // here too), then 300 small ones behind it in the same write.
   constexpr uint32_t kCalls = 301;
   wire.AppendLookup(2, {"email", "bob@example.com"}, 20'003);
   for (uint32_t q = 3; q < 2 + kCalls; ++q) wire.AppendLookup(q, {"email", "ann@example.com"});
-  while (!wire.Flush()) {
-  }
-  std::vector<uint32_t> found(2 + kCalls, 99);
-  uint32_t answers = 0;
-  while (answers < kCalls) {
-    ASSERT_TRUE(Readable(wire));
-    wire.Receive([&](uint32_t q, uint32_t profiles) {
-      ASSERT_LT(q, found.size());
-      found[q] = profiles;
-      ++answers;
-    });
-  }
+  const std::vector<uint32_t> found = SendAndReceive(wire, kCalls);
   for (uint32_t q = 2; q < 2 + kCalls; ++q) EXPECT_EQ(found[q], 1u) << q;
 }
 
@@ -167,8 +171,7 @@ TEST(FastLookup, AMessageCutShortEndsOnlyItsConnection) {
   TestServer s;
   AddPeople(s);
   rpc::Client reader = s.Connect(kReaderToken);
-  rpc::detail::LookupWire wire(s.address());
-  wire.Login(kReaderToken);
+  rpc::detail::LookupWire wire = ReaderWire(s);
   // A frame announcing one segment of 100 words, then 2 of them and the end of the stream.
   const uint32_t frame[6] = {0, 100, 1, 2, 3, 4};
   ASSERT_EQ(::write(wire.fd(), frame, sizeof frame), ssize_t(sizeof frame));
