@@ -14,7 +14,8 @@ SocketStream::SocketStream(kj::UnixEventPort& port, Fd fd)
       observer_(port, fd_.get(), kj::UnixEventPort::FdObserver::OBSERVE_READ_WRITE) {}
 
 kj::Promise<size_t> SocketStream::tryRead(void* buffer, size_t min_bytes, size_t max_bytes) {
-  return Read(static_cast<kj::byte*>(buffer), min_bytes, max_bytes, 0);
+  // A failed read (the peer reset the connection, say): a rejected promise, not a throw.
+  return kj::evalNow([&] { return Read(static_cast<kj::byte*>(buffer), min_bytes, max_bytes, 0); });
 }
 
 kj::Promise<size_t> SocketStream::Read(kj::byte* out, size_t min_bytes, size_t max_bytes,
@@ -53,7 +54,10 @@ kj::Promise<size_t> SocketStream::ReadNow(kj::byte* out, size_t min_bytes, size_
 }
 
 kj::Promise<void> SocketStream::write(const void* buffer, size_t size) {
-  const auto* bytes = static_cast<const kj::byte*>(buffer);
+  return kj::evalNow([&] { return Send(static_cast<const kj::byte*>(buffer), size); });
+}
+
+kj::Promise<void> SocketStream::Send(const kj::byte* bytes, size_t size) {
   while (size > 0) {
     const ssize_t n = ::send(fd_.get(), bytes, size, MSG_NOSIGNAL);
     if (n < 0) {
@@ -66,7 +70,7 @@ kj::Promise<void> SocketStream::write(const void* buffer, size_t size) {
   }
   if (size == 0) return kj::READY_NOW;
   // The socket is full: the rest once it has room.
-  return observer_.whenBecomesWritable().then([this, bytes, size] { return write(bytes, size); });
+  return observer_.whenBecomesWritable().then([this, bytes, size] { return Send(bytes, size); });
 }
 
 kj::Promise<void> SocketStream::write(kj::ArrayPtr<const kj::ArrayPtr<const kj::byte>> pieces) {

@@ -35,6 +35,7 @@ class SocketStream final : public kj::AsyncIoStream {
  private:
   kj::Promise<size_t> Read(kj::byte* out, size_t min_bytes, size_t max_bytes, size_t done);
   kj::Promise<size_t> ReadNow(kj::byte* out, size_t min_bytes, size_t max_bytes, size_t done);
+  kj::Promise<void> Send(const kj::byte* bytes, size_t size);
 
   Fd fd_;
   kj::UnixEventPort::FdObserver observer_;

@@ -2,7 +2,7 @@
 // socket and wakes when more comes, gathers min_bytes over several arrivals, sees the end of
 // the stream behind the last bytes; a write larger than the socket holds completes once the
 // peer reads, every byte in order; shutdownWrite ends the peer's reading; a peer that goes
-// away is a write disconnect.
+// away is a write disconnect, and a write after it fails as one.
 #include "rpc/socket_stream.h"
 
 #include <fcntl.h>
@@ -90,6 +90,14 @@ TEST(SocketStream, APeerThatGoesAwayIsAWriteDisconnect) {
   p.peer = Fd();
   gone.wait(p.io.waitScope);
   again.wait(p.io.waitScope);
+  // A write now fails as a disconnect, through the promise.
+  auto write = p.stream->write("x", 1);
+  try {
+    write.wait(p.io.waitScope);
+    ADD_FAILURE() << "a write to a closed peer succeeded";
+  } catch (const kj::Exception& e) {
+    EXPECT_EQ(e.getType(), kj::Exception::Type::DISCONNECTED) << e.getDescription().cStr();
+  }
 }
 
 }  // namespace
