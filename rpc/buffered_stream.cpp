@@ -66,11 +66,8 @@ kj::Promise<void> BufferedStream::write(const void* buffer, size_t size) {
 }
 
 kj::Promise<void> BufferedStream::write(kj::ArrayPtr<const kj::ArrayPtr<const kj::byte>> pieces) {
-  KJ_IF_MAYBE (e, failed_) {
-    pending_.clear();
-    return kj::cp(*e);
-  }
-  return Append(pieces) ? kj::Promise<void>(kj::READY_NOW) : Room();
+  // An earlier failed write (Append throws it) comes back as a rejected promise.
+  return kj::evalNow([&] { return Append(pieces) ? kj::Promise<void>(kj::READY_NOW) : Room(); });
 }
 
 bool BufferedStream::Append(kj::ArrayPtr<const kj::ArrayPtr<const kj::byte>> pieces) {

@@ -110,14 +110,8 @@ kj::Promise<kj::Maybe<capnp::MessageReaderAndFds>> FastLookupStream::ReadWhole(
       .then([this, options, scratch](kj::Maybe<capnp::MessageReaderAndFds>&& read)
                 -> kj::Promise<kj::Maybe<capnp::MessageReaderAndFds>> {
         KJ_IF_MAYBE (message, read) {
-          switch (Intercept(*message->reader)) {
-            case Taken::kYes:
-              return Next(options, scratch);
-            case Taken::kYesWaitForRoom:
-              return stream_.Room().then(
-                  [this, options, scratch] { return Next(options, scratch); });
-            case Taken::kNo:
-              break;
+          if (Intercept(*message->reader) != Taken::kNo) {
+            return stream_.Room().then([this, options, scratch] { return Next(options, scratch); });
           }
         }
         return kj::mv(read);

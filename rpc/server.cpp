@@ -85,9 +85,9 @@ struct Server::Impl {
   };
 
   Impl(LiveGraph& g, ServerConfig c, std::optional<ConfigFile> file)
-      : config(std::move(c)), settings(config, std::move(file)), context{g,        settings,
-                                                                         writes,   long_reads,
-                                                                         segments, reresolving} {}
+      : config(std::move(c)),
+        settings(config, std::move(file)),
+        context{g, settings, writes, long_reads, segments, reresolving} {}
 
   void RunLoop(Loop& loop, Fd fd, std::promise<void> ready);
 
