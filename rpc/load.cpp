@@ -49,6 +49,8 @@ struct Conn {
   detail::LookupWire wire;
   std::vector<Clock::time_point> sent_at;
   std::vector<uint32_t> free;
+  uint32_t depth = 0;      // closed loop: requests sent together
+  uint32_t in_flight = 0;
   bool watching_out = false;  // EPOLLOUT asked for: the socket was full
 };
 
@@ -82,7 +84,8 @@ class LoadRun {
     if (paced) {
       SendDue(total);
     } else {
-      for (uint32_t i = 0; i < load_.concurrency; ++i) Send(*conns_[i % conns_.size()], {});
+      for (uint32_t i = 0; i < load_.concurrency; ++i) ++conns_[i % conns_.size()]->depth;
+      for (auto& conn : conns_) SendBatch(*conn);
     }
     FlushAll();
     epoll_event events[64];
@@ -114,7 +117,13 @@ class LoadRun {
     if (load_.rate > 0) lags_us_.push_back(MicrosBetween(due, now));
     conn.wire.AppendLookup(conn.Take(now), load_.keys[sent_ % load_.keys.size()]);
     ++sent_;
+    ++conn.in_flight;
     max_in_flight_ = std::max(max_in_flight_, ++in_flight_);
+  }
+
+  // Closed loop: a connection's requests go out together, the next ones when all are answered.
+  void SendBatch(Conn& conn) {
+    for (uint32_t i = 0; i < conn.depth; ++i) Send(conn, {});
   }
 
   void Answered(Conn& conn, uint32_t id, uint32_t profiles) {
@@ -126,7 +135,7 @@ class LoadRun {
     last_answer_ = now;
     conn.wire.AppendFinish(id);  // before the id is used again
     conn.free.push_back(id);
-    if (load_.rate == 0 && now < deadline_) Send(conn, {});
+    if (--conn.in_flight == 0 && load_.rate == 0 && now < deadline_) SendBatch(conn);
   }
 
   // Paced: request i is due i / rate seconds after the start; sends what is due by now (all

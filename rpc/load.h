@@ -1,8 +1,9 @@
 // A load generator for lookups over RPC, for benchmarks. Closed loop: `concurrency` requests
-// always in flight, spread over the connections, each answered request followed at once by
-// the next one on its connection. Paced (open loop, `rate` > 0): requests sent on a fixed
-// schedule whether or not earlier ones were answered (in ticks at least 100 µs apart), and how
-// late the generator sent them is reported beside the latencies.
+// spread over the connections; a connection sends its share together and the next share when
+// all of it is answered, as redis-benchmark does with -P (one request per connection: each
+// answer followed at once by the next request). Paced (open loop, `rate` > 0): requests sent on
+// a fixed schedule whether or not earlier ones were answered (in ticks at least 100 µs apart),
+// and how late the generator sent them is reported beside the latencies.
 //
 // It speaks Cap'n Proto's two-party RPC protocol by hand (bootstrap, login, then Reader.lookup
 // calls and their finish messages, framed into one buffer per connection and written once per
@@ -21,7 +22,7 @@ namespace idg::rpc {
 struct LookupLoad {
   std::string address, token;
   std::vector<Identifier> keys;  // looked up in turn (raw values)
-  uint32_t concurrency = 1;      // closed loop: requests in flight
+  uint32_t concurrency = 1;      // closed loop: requests in flight (at most)
   uint32_t connections = 0;      // 0: one per request in flight (as redis-benchmark -c); 64 paced
   double seconds = 5;
   double rate = 0;               // > 0: paced at this many requests a second (concurrency unused)

@@ -7,8 +7,9 @@
 // Lookups: PROFILES synthetic profiles of 10 attributes, each keyed by an email
 // "NNNNNNNNNNNN@bench.io" (12 digits, as redis-benchmark's __rand_int__ writes them), looked up
 // by random emails with 1, 8 and 64 requests in flight (closed loop), one per connection as
-// redis-benchmark -c sends them, and 64 over 8 connections (8 pipelined on each, as
-// redis-benchmark -c 8 -P 8): throughput and latency percentiles. Then paced (open loop) at
+// redis-benchmark -c sends them, and 64 over 8 connections (8 pipelined on each, sent together
+// and sent again when all 8 are answered, as redis-benchmark -c 8 -P 8 does): throughput and
+// latency percentiles. Then paced (open loop) at
 // half the highest one-per-connection throughput over 64 connections, and at half the
 // pipelined one over 8.
 // With RESP_FILE, the same profiles are also written as Redis HSET commands keyed by email,
