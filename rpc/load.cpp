@@ -49,8 +49,7 @@ struct Conn {
   detail::LookupWire wire;
   std::vector<Clock::time_point> sent_at;
   std::vector<uint32_t> free;
-  uint32_t depth = 0;      // closed loop: requests sent together
-  uint32_t in_flight = 0;
+  uint32_t depth = 0;  // closed loop: requests sent together
   bool watching_out = false;  // EPOLLOUT asked for: the socket was full
 };
 
@@ -117,7 +116,6 @@ class LoadRun {
     if (load_.rate > 0) lags_us_.push_back(MicrosBetween(due, now));
     conn.wire.AppendLookup(conn.Take(now), load_.keys[sent_ % load_.keys.size()]);
     ++sent_;
-    ++conn.in_flight;
     max_in_flight_ = std::max(max_in_flight_, ++in_flight_);
   }
 
@@ -135,7 +133,8 @@ class LoadRun {
     last_answer_ = now;
     conn.wire.AppendFinish(id);  // before the id is used again
     conn.free.push_back(id);
-    if (--conn.in_flight == 0 && load_.rate == 0 && now < deadline_) SendBatch(conn);
+    const bool all_answered = conn.free.size() == conn.sent_at.size();
+    if (all_answered && load_.rate == 0 && now < deadline_) SendBatch(conn);
   }
 
   // Paced: request i is due i / rate seconds after the start; sends what is due by now (all

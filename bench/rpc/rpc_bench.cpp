@@ -9,9 +9,8 @@
 // by random emails with 1, 8 and 64 requests in flight (closed loop), one per connection as
 // redis-benchmark -c sends them, and 64 over 8 connections (8 pipelined on each, sent together
 // and sent again when all 8 are answered, as redis-benchmark -c 8 -P 8 does): throughput and
-// latency percentiles. Then paced (open loop) at
-// half the highest one-per-connection throughput over 64 connections, and at half the
-// pipelined one over 8.
+// latency percentiles. Then paced (open loop) at half the highest one-per-connection
+// throughput over 64 connections, and at half the pipelined one over 8.
 // With RESP_FILE, the same profiles are also written as Redis HSET commands keyed by email,
 // for bench/rpc_vs_redis.sh to load into redis-server and read with HGETALL. POLL_US and
 // THREADS: the server's [server] poll_us (0: its loops sleep whenever idle) and threads (0: one
