@@ -3,7 +3,8 @@
 // all of it is answered, as redis-benchmark does with -P (one request per connection: each
 // answer followed at once by the next request). Paced (open loop, `rate` > 0): requests sent on
 // a fixed schedule whether or not earlier ones were answered (in ticks at least 100 µs apart),
-// and how late the generator sent them is reported beside the latencies.
+// and how late the generator sent them is reported beside the latencies; a connection's finish
+// messages wait for its next request and go in the same write.
 //
 // It speaks Cap'n Proto's two-party RPC protocol by hand (bootstrap, login, then Reader.lookup
 // calls and their finish messages, framed into one buffer per connection and written once per
@@ -36,6 +37,7 @@ struct LoadReport {
   double p50_us = 0, p99_us = 0, p999_us = 0, max_us = 0;  // from send to answer
   uint64_t max_in_flight = 0;
   double send_lag_p99_us = 0;  // paced: how late the generator sent, 99th percentile
+  uint64_t writes = 0;         // system calls the generator wrote requests with
 };
 
 // Throws idg::Error when the server cannot be reached, the token is refused or a lookup fails.

@@ -119,6 +119,7 @@ bool LookupWire::Flush() {
       return false;
     }
     if (n < 0) Fail("write: " + Errno());
+    ++writes_;
     sent_ += static_cast<size_t>(n);
   }
   out_.clear();

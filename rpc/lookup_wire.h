@@ -43,6 +43,7 @@ class LookupWire {
   // Writes what is queued; false when the socket takes no more now.
   bool Flush();
   bool pending() const { return sent_ < out_.size(); }
+  uint64_t writes() const { return writes_; }  // system calls that wrote, so far
 
   // One read, then each whole message it completed: for each lookup answered,
   // answered(question, profiles found). A failed call throws with its reason.
@@ -61,6 +62,7 @@ class LookupWire {
   size_t bytes_ = 0;          // received and not yet read, from in_'s start
   std::vector<char> out_;     // queued
   size_t sent_ = 0;           // of out_
+  uint64_t writes_ = 0;
   uint32_t reader_ = 0;       // the Reader's import id
 };
 

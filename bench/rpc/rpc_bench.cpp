@@ -197,9 +197,11 @@ int Main(int argc, char** argv) {
       const rpc::LoadReport r = rpc::RunLookupLoad(paced);
       char buf[200];
       std::snprintf(buf, sizeof buf,
-                    "%s{\"rate\": %.0f, \"max_in_flight\": %llu, \"send_lag_p99_us\": %.0f, ",
+                    "%s{\"rate\": %.0f, \"max_in_flight\": %llu, \"send_lag_p99_us\": %.0f, "
+                    "\"writes\": %llu, ",
                     conns == 64 ? "" : ", ", paced.rate,
-                    static_cast<unsigned long long>(r.max_in_flight), r.send_lag_p99_us);
+                    static_cast<unsigned long long>(r.max_in_flight), r.send_lag_p99_us,
+                    static_cast<unsigned long long>(r.writes));
       out += buf + Json(r, 0, conns).substr(1);
     }
     out += "]";

@@ -48,6 +48,14 @@ TEST(LookupLoad, ClosedLoopAndPacedAnswerEveryRequest) {
   EXPECT_EQ(r.not_found, 0u);
   EXPECT_GE(r.send_lag_p99_us, 0);
 
+  // Paced over one connection, a request every 500 µs, each answered long before the next:
+  // a finish waits for the next request and goes in its write, not in a write of its own.
+  paced.connections = 1;
+  const rpc::LoadReport one = rpc::RunLookupLoad(paced);
+  EXPECT_EQ(one.requests, 1000u);
+  EXPECT_GE(one.writes, 500u);
+  EXPECT_LE(one.writes, one.requests + 1);  // + the last finishes
+
   std::vector<rpc::Identifier> unknown = {{"email", "nobody@example.com"}};
   const rpc::LoadReport missing =
       rpc::RunLookupLoad({s.address(), kReaderToken, unknown, 2, 0, 0.1});
