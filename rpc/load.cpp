@@ -152,7 +152,7 @@ class LoadRun {
     };
     const Clock::time_point now = Clock::now();
     while (sent_ < total && (now >= deadline_ || due_at(sent_) <= now)) {
-      Send(*conns_[sent_ % conns_.size()], due_at(sent_));
+      Send(*conns_[sent_ / load_.pipeline % conns_.size()], due_at(sent_));
     }
     if (sent_ >= total || armed_ > now) return;  // an armed timer wakes us early, never late
     const auto next = std::max(due_at(sent_), now + std::chrono::microseconds(100));
@@ -228,6 +228,7 @@ class LoadRun {
 LoadReport RunLookupLoad(const LookupLoad& load) {
   IDG_REQUIRE(!load.keys.empty() && (load.concurrency > 0 || load.rate > 0),
               "a load needs keys, and a concurrency or a rate");
+  IDG_REQUIRE(load.pipeline > 0, "a paced load's pipeline is at least 1 request");
   const uint32_t connections = load.connections != 0 ? load.connections
                                : load.rate > 0       ? 64
                                                      : load.concurrency;

@@ -3,8 +3,10 @@
 // all of it is answered, as redis-benchmark does with -P (one request per connection: each
 // answer followed at once by the next request). Paced (open loop, `rate` > 0): requests sent on
 // a fixed schedule whether or not earlier ones were answered (in ticks at least 100 µs apart),
-// and how late the generator sent them is reported beside the latencies; a connection's finish
-// messages wait for its next request and go in the same write.
+// and how late the generator sent them is reported beside the latencies; the connections take
+// `pipeline` consecutive requests each in turn (1: one at a time, as redis-benchmark -c; 8: a
+// client pipelining, whose requests due in one tick leave in one write), and a connection's
+// finish messages wait for its next request and go in the same write.
 //
 // It speaks Cap'n Proto's two-party RPC protocol by hand (bootstrap, login, then Reader.lookup
 // calls and their finish messages, framed into one buffer per connection and written once per
@@ -26,7 +28,8 @@ struct LookupLoad {
   uint32_t concurrency = 1;      // closed loop: requests in flight (at most)
   uint32_t connections = 0;      // 0: one per request in flight (as redis-benchmark -c); 64 paced
   double seconds = 5;
-  double rate = 0;               // > 0: paced at this many requests a second (concurrency unused)
+  double rate = 0;        // > 0: paced at this many requests a second (concurrency unused)
+  uint32_t pipeline = 1;  // paced: consecutive requests each connection takes in turn
 };
 
 struct LoadReport {

@@ -84,6 +84,7 @@ void LookupWire::Login(const std::string& token) {
     Append(m);
   }
   reader_ = AwaitCapability(1, true);
+  while (!Flush()) WaitFor(fd(), POLLOUT);  // the login's finish: nothing left for a lookup's write
 }
 
 void LookupWire::AppendLookup(uint32_t question, const Identifier& key, size_t padding) {

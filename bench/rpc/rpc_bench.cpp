@@ -10,7 +10,8 @@
 // redis-benchmark -c sends them, and 64 over 8 connections (8 pipelined on each, sent together
 // and sent again when all 8 are answered, as redis-benchmark -c 8 -P 8 does): throughput and
 // latency percentiles. Then paced (open loop) at half the highest one-per-connection
-// throughput over 64 connections, and at half the pipelined one over 8.
+// throughput over 64 connections, one request to each in turn, and at half the pipelined one
+// over 8, eight consecutive requests to each in turn.
 // With RESP_FILE, the same profiles are also written as Redis HSET commands keyed by email,
 // for bench/rpc_vs_redis.sh to load into redis-server and read with HGETALL. POLL_US and
 // THREADS: the server's [server] poll_us (0: its loops sleep whenever idle) and threads (0: one
@@ -194,12 +195,13 @@ int Main(int argc, char** argv) {
     for (auto [rate, conns] : {std::pair{peak / 2, 64u}, std::pair{pipelined_peak / 2, 8u}}) {
       rpc::LookupLoad paced{srv.address(), "bench-reader", keys, 0, conns, seconds};
       paced.rate = rate;
+      paced.pipeline = conns == 64 ? 1 : 8;
       const rpc::LoadReport r = rpc::RunLookupLoad(paced);
       char buf[200];
       std::snprintf(buf, sizeof buf,
-                    "%s{\"rate\": %.0f, \"max_in_flight\": %llu, \"send_lag_p99_us\": %.0f, "
-                    "\"writes\": %llu, ",
-                    conns == 64 ? "" : ", ", paced.rate,
+                    "%s{\"rate\": %.0f, \"pipeline\": %u, \"max_in_flight\": %llu, "
+                    "\"send_lag_p99_us\": %.0f, \"writes\": %llu, ",
+                    conns == 64 ? "" : ", ", paced.rate, paced.pipeline,
                     static_cast<unsigned long long>(r.max_in_flight), r.send_lag_p99_us,
                     static_cast<unsigned long long>(r.writes));
       out += buf + Json(r, 0, conns).substr(1);

@@ -84,6 +84,29 @@ TEST(LookupLoad, PipelinesOverFewerConnectionsWithAnyRole) {
   EXPECT_NEAR(double(r.not_found), double(r.requests) / 3, 8);
 }
 
+TEST(LookupLoad, PacedPipelineGroupsRequestsDueTogetherOnOneConnection) {
+  TestServer s;
+  const std::vector<IncomingRecord> people = {Rec("crm", "c1", {{"email", "a@example.com"}})};
+  s.Connect(kWriterToken).Ingest(people);
+  const std::vector<rpc::Identifier> keys = {{"email", "a@example.com"}};
+  // Eight requests all due within a microsecond (2^-20 s): at most the first leaves alone, the
+  // rest in the next turn. Over eight connections one at a time, each goes in a write of its
+  // own; pipelined eight deep, all go on the first connection, in at most two writes and one
+  // more for the last finishes.
+  rpc::LookupLoad load{s.address(), kReaderToken, keys, 0, 8, 1.0 / (1 << 20)};
+  load.rate = 8 << 20;
+  const rpc::LoadReport spread = rpc::RunLookupLoad(load);
+  load.pipeline = 8;
+  const rpc::LoadReport grouped = rpc::RunLookupLoad(load);
+  EXPECT_EQ(spread.requests, 8u);
+  EXPECT_EQ(grouped.requests, 8u);
+  EXPECT_EQ(grouped.not_found, 0u);
+  EXPECT_GE(spread.writes, 8u) << spread.writes;
+  EXPECT_LE(grouped.writes, 3u);
+  load.pipeline = 0;
+  EXPECT_TRUE(Contains(LoadError(load), "pipeline is at least 1"));
+}
+
 TEST(LookupLoad, ReadsAnswersLargerThanItsBuffer) {
   // 400 records of one person, each with a device of its own: each answer carries all 401
   // identifiers, tens of kilobytes, read in several pieces into a buffer that starts at 8 KiB.
