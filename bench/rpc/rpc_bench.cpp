@@ -9,9 +9,11 @@
 // by random emails with 1, 8 and 64 requests in flight (closed loop), one per connection as
 // redis-benchmark -c sends them, and 64 over 8 connections (8 pipelined on each, sent together
 // and sent again when all 8 are answered, as redis-benchmark -c 8 -P 8 does): throughput and
-// latency percentiles. Then paced (open loop) at half the highest one-per-connection
-// throughput over 64 connections, one request to each in turn, and at half the pipelined one
-// over 8, eight consecutive requests to each in turn.
+// latency percentiles, and the CPU time a request cost the server (its loop threads) and the
+// load generator (the calling thread), to set beside redis-server's and redis-benchmark's.
+// Then paced (open loop) at half the highest one-per-connection throughput over 64
+// connections, one request to each in turn, and at half the pipelined one over 8, eight
+// consecutive requests to each in turn. Files set-up wrote are synced to disk before any of it.
 // With RESP_FILE, the same profiles are also written as Redis HSET commands keyed by email,
 // for bench/rpc_vs_redis.sh to load into redis-server and read with HGETALL. POLL_US and
 // THREADS: the server's [server] poll_us (0: its loops sleep whenever idle) and threads (0: one
@@ -24,6 +26,7 @@
 //
 // Prints one JSON object.
 #include <mimalloc.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -137,15 +140,51 @@ std::unique_ptr<LiveGraph> LookupGraph(const fs::path& dir, uint64_t profiles,
   return MakeLiveGraph(RunResolveJob(job));
 }
 
-std::string Json(const rpc::LoadReport& r, uint32_t concurrency, uint32_t connections) {
+// Writes the files set-up wrote to disk now. The kernel writes dirty pages back about 30 s
+// after they were written, and here the profiles' CSV and RESP (half a gigabyte at 1M) would
+// then land in the paced runs: a write-back that size stalls the machine's threads for tens of
+// milliseconds at a time (seen as 20-30 ms gaps in the load generator's sends).
+void WriteBack() { ::sync(); }
+
+// CPU time (user and system) of the process or of the calling thread, in seconds.
+double CpuSeconds(int who) {
+  rusage u{};
+  getrusage(who, &u);
+  auto secs = [](timeval t) { return double(t.tv_sec) + double(t.tv_usec) / 1e6; };
+  return secs(u.ru_utime) + secs(u.ru_stime);
+}
+
+// A load run on this thread, and the CPU it and the server's threads spent: the load
+// generator is this thread, the server everything else in the process (its loops; nothing
+// else runs meanwhile), so that the cost of a lookup on each side can be set beside
+// redis-server's and redis-benchmark's.
+struct Measured {
+  rpc::LoadReport report;
+  double server_cpu_us = 0, client_cpu_us = 0;  // a request
+};
+
+Measured Measure(const rpc::LookupLoad& load) {
+  const double process = CpuSeconds(RUSAGE_SELF), thread = CpuSeconds(RUSAGE_THREAD);
+  Measured m{rpc::RunLookupLoad(load)};
+  const double client = CpuSeconds(RUSAGE_THREAD) - thread;
+  const double server = CpuSeconds(RUSAGE_SELF) - process - client;
+  const double n = double(std::max<uint64_t>(m.report.requests, 1));
+  m.server_cpu_us = server * 1e6 / n;
+  m.client_cpu_us = client * 1e6 / n;
+  return m;
+}
+
+std::string Json(const Measured& m, uint32_t concurrency, uint32_t connections) {
+  const rpc::LoadReport& r = m.report;
   char buf[512];
   std::snprintf(buf, sizeof buf,
                 "{\"concurrency\": %u, \"connections\": %u, \"requests\": %llu, "
                 "\"not_found\": %llu, \"seconds\": %.2f, \"per_second\": %.0f, \"p50_us\": %.1f, "
-                "\"p99_us\": %.1f, \"p999_us\": %.1f, \"max_us\": %.1f}",
+                "\"p99_us\": %.1f, \"p999_us\": %.1f, \"max_us\": %.1f, \"server_cpu_us\": %.1f, "
+                "\"client_cpu_us\": %.1f}",
                 concurrency, connections, (unsigned long long)r.requests,
                 (unsigned long long)r.not_found, r.seconds, r.per_second, r.p50_us, r.p99_us,
-                r.p999_us, r.max_us);
+                r.p999_us, r.max_us, m.server_cpu_us, m.client_cpu_us);
   return buf;
 }
 
@@ -166,6 +205,7 @@ int Main(int argc, char** argv) {
   Config config;
   auto t = Clock::now();
   std::unique_ptr<LiveGraph> graph = LookupGraph(dir, profiles, resp, &config);
+  WriteBack();
   out += ", \"load_seconds\": " + std::to_string(Since(t)) +
          ", \"rss_mib\": " + std::to_string(CurrentRssBytes() >> 20);
   ServerConfig server = config.server;
@@ -183,12 +223,11 @@ int Main(int argc, char** argv) {
     double peak = 0, pipelined_peak = 0;
     const std::pair<uint32_t, uint32_t> shapes[] = {{1, 1}, {8, 8}, {64, 64}, {64, 8}};
     for (auto [c, conns] : shapes) {
-      const rpc::LoadReport r =
-          rpc::RunLookupLoad({srv.address(), "bench-reader", keys, c, conns, seconds});
-      out += (first ? "" : ", ") + Json(r, c, conns);
+      const Measured m = Measure({srv.address(), "bench-reader", keys, c, conns, seconds});
+      out += (first ? "" : ", ") + Json(m, c, conns);
       first = false;
       double& best = conns == c ? peak : pipelined_peak;
-      best = std::max(best, r.per_second);
+      best = std::max(best, m.report.per_second);
     }
     out += "], \"paced\": [";
     // Paced at half the peaks (open loop).
@@ -196,7 +235,8 @@ int Main(int argc, char** argv) {
       rpc::LookupLoad paced{srv.address(), "bench-reader", keys, 0, conns, seconds};
       paced.rate = rate;
       paced.pipeline = conns == 64 ? 1 : 8;
-      const rpc::LoadReport r = rpc::RunLookupLoad(paced);
+      const Measured m = Measure(paced);
+      const rpc::LoadReport& r = m.report;
       char buf[200];
       std::snprintf(buf, sizeof buf,
                     "%s{\"rate\": %.0f, \"pipeline\": %u, \"max_in_flight\": %llu, "
@@ -204,7 +244,7 @@ int Main(int argc, char** argv) {
                     conns == 64 ? "" : ", ", paced.rate, paced.pipeline,
                     static_cast<unsigned long long>(r.max_in_flight), r.send_lag_p99_us,
                     static_cast<unsigned long long>(r.writes));
-      out += buf + Json(r, 0, conns).substr(1);
+      out += buf + Json(m, 0, conns).substr(1);
     }
     out += "]";
   }
@@ -215,6 +255,7 @@ int Main(int argc, char** argv) {
   gen.records = 200'000;
   gen.out_dir = (dir / "gen").string();
   Generate(gen);
+  WriteBack();
   ResolveJobOptions job;
   job.config = LoadConfig((dir / "gen" / "idgraph.toml").string());
   job.device = ScoreDevice::kCpu;
