@@ -1,8 +1,8 @@
 // End-to-end benchmark of the service over loopback (an idgraph server in this process, the
 // clients in this process too, all on the machine's cores):
 //
-//   build/bench/rpc_bench [PROFILES] [SECONDS] [RESP_FILE|-] [POLL_US] [THREADS]
-//   (defaults: 1000000 5 - 200 0)
+//   build/bench/rpc_bench [PROFILES] [SECONDS] [RESP_FILE|-] [POLL_US] [THREADS] [PEER]
+//   (defaults: 1000000 5 - 200 0, no peer)
 //
 // Lookups: PROFILES synthetic profiles of 10 attributes, each keyed by an email
 // "NNNNNNNNNNNN@bench.io" (12 digits, as redis-benchmark's __rand_int__ writes them), looked up
@@ -18,6 +18,11 @@
 // for bench/rpc_vs_redis.sh to load into redis-server and read with HGETALL. POLL_US and
 // THREADS: the server's [server] poll_us (0: its loops sleep whenever idle) and threads (0: one
 // event loop per core).
+// PEER: a command that measures another system on the same shapes (bench/redis_peer.sh, as
+// bench/rpc_vs_redis.sh passes it): run once as `PEER load RESP_FILE` after set-up, then as
+// `PEER run PROFILES CONNECTIONS PIPELINE REQUESTS` turn about with idgraph's own runs, three
+// rounds a shape, so that slow and fast spells of a shared machine fall on both alike. Each
+// shape then reports both medians and the median of the rounds' ratios (also on stderr).
 //
 // Ingest: generated customer records (idgraph gen, 200,000) with the model trained on them:
 // the first half ingested in-process, the second half over RPC in batches of 1,000, each
@@ -40,6 +45,7 @@
 #include <utility>
 #include <vector>
 
+#include "base/error.h"
 #include "base/process.h"
 #include "gen/generator.h"
 #include "io/config_loader.h"
@@ -174,6 +180,32 @@ Measured Measure(const rpc::LookupLoad& load) {
   return m;
 }
 
+// Runs a shell command and returns what it printed (one JSON object); throws when it fails.
+std::string RunPeer(const std::string& command) {
+  FILE* pipe = ::popen(command.c_str(), "r");
+  if (pipe == nullptr) throw Error("rpc_bench: cannot run '" + command + "'");
+  std::string text;
+  char buf[4096];
+  for (size_t n; (n = std::fread(buf, 1, sizeof buf, pipe)) > 0;) text.append(buf, n);
+  if (::pclose(pipe) != 0 || text.empty()) {
+    throw Error("rpc_bench: '" + command + "' failed (it printed '" + text + "')");
+  }
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
+  return text;
+}
+
+// The number after "key": in a flat JSON object (0 when absent).
+double JsonNumber(const std::string& json, const std::string& key) {
+  const size_t at = json.find('"' + key + "\":");
+  return at == std::string::npos ? 0 : std::strtod(json.c_str() + at + key.size() + 3, nullptr);
+}
+
+double Median(std::vector<double> v) {
+  if (v.empty()) return 0;
+  std::nth_element(v.begin(), v.begin() + v.size() / 2, v.end());
+  return v[v.size() / 2];
+}
+
 std::string Json(const Measured& m, uint32_t concurrency, uint32_t connections) {
   const rpc::LoadReport& r = m.report;
   char buf[512];
@@ -197,6 +229,8 @@ int Main(int argc, char** argv) {
   const uint64_t profiles = argc > 1 ? std::stoull(argv[1]) : 1'000'000;
   const double seconds = argc > 2 ? std::stod(argv[2]) : 5;
   const std::string resp = argc > 3 && std::string(argv[3]) != "-" ? argv[3] : "";
+  const std::string peer = argc > 6 ? argv[6] : "";
+  if (!peer.empty() && resp.empty()) throw Error("rpc_bench: a PEER needs a RESP_FILE to load");
   const fs::path dir = fs::temp_directory_path() / ("idg_rpc_bench_" + std::to_string(::getpid()));
   fs::create_directories(dir);
   std::string out = "{\"profiles\": " + std::to_string(profiles);
@@ -208,6 +242,7 @@ int Main(int argc, char** argv) {
   out += ", \"load_seconds\": " + std::to_string(Since(t)) +
          ", \"rss_mib\": " + std::to_string(CurrentRssBytes() >> 20);
   WriteBack();  // not counted in load_seconds
+  if (!peer.empty()) out += ", \"peer\": " + RunPeer(peer + " load " + resp);
   ServerConfig server = config.server;
   server.listen = "127.0.0.1:0";
   if (argc > 4) server.poll_us = static_cast<uint32_t>(std::stoul(argv[4]));
@@ -219,15 +254,60 @@ int Main(int argc, char** argv) {
     std::vector<rpc::Identifier> keys;
     std::mt19937_64 rng(11);
     for (int i = 0; i < 200000; ++i) keys.push_back({"email", Email(rng() % profiles)});
+    // With a peer, each shape is measured `rounds` times, turn about with the peer (idgraph
+    // first in even rounds, the peer first in odd ones), so that both meet the machine in the
+    // same states; the ratio of each round's pair is the comparison.
+    const int rounds = peer.empty() ? 1 : 3;
     bool first = true;
     double peak = 0, pipelined_peak = 0;
     const std::pair<uint32_t, uint32_t> shapes[] = {{1, 1}, {8, 8}, {64, 64}, {64, 8}};
     for (auto [c, conns] : shapes) {
-      const Measured m = Measure({srv.address(), "bench-reader", keys, c, conns, seconds});
-      out += (first ? "" : ", ") + Json(m, c, conns);
+      std::vector<double> ours, theirs, ratios;
+      std::string ours_json, theirs_json;
+      // The peer answers as many requests as idgraph did in a run of `seconds`.
+      double rate = 0;
+      auto run_peer = [&] {
+        const uint64_t n = uint64_t(std::max(rate, 10'000.0) * seconds);
+        const std::string json =
+            RunPeer(peer + " run " + std::to_string(profiles) + ' ' + std::to_string(conns) + ' ' +
+                    std::to_string(c / conns) + ' ' + std::to_string(n));
+        theirs_json += (theirs.empty() ? "" : ", ") + json;
+        theirs.push_back(JsonNumber(json, "per_second"));
+      };
+      for (int round = 0; round < rounds; ++round) {
+        if (round % 2 == 1) run_peer();
+        const Measured m = Measure({srv.address(), "bench-reader", keys, c, conns, seconds});
+        ours_json += (ours.empty() ? "" : ", ") + Json(m, c, conns);
+        ours.push_back(rate = m.report.per_second);
+        if (!peer.empty() && round % 2 == 0) run_peer();
+        if (!peer.empty()) ratios.push_back(ours.back() / std::max(theirs.back(), 1.0));
+      }
+      char buf[200];
+      std::snprintf(buf, sizeof buf,
+                    "{\"concurrency\": %u, \"connections\": %u, \"per_second_median\": %.0f, ", c,
+                    conns, Median(ours));
+      out += (first ? "" : ", ") + std::string(buf) + "\"runs\": [" + ours_json + "]";
       first = false;
+      if (!peer.empty()) {
+        std::snprintf(buf, sizeof buf,
+                      ", \"peer_per_second_median\": %.0f, \"ratio_median\": %.2f, \"ratios\": [",
+                      Median(theirs), Median(ratios));
+        out += buf;
+        for (size_t i = 0; i < ratios.size(); ++i) {
+          std::snprintf(buf, sizeof buf, "%s%.2f", i ? ", " : "", ratios[i]);
+          out += buf;
+        }
+        out += "], \"peer_runs\": [" + theirs_json + "]";
+        std::fprintf(stderr,
+                     "%2u in flight over %2u connections: idgraph %.0f/s, peer %.0f/s (medians of "
+                     "%d), ratios",
+                     c, conns, Median(ours), Median(theirs), rounds);
+        for (double r : ratios) std::fprintf(stderr, " %.2f", r);
+        std::fprintf(stderr, ", median %.2f\n", Median(ratios));
+      }
+      out += "}";
       double& best = conns == c ? peak : pipelined_peak;
-      best = std::max(best, m.report.per_second);
+      best = std::max(best, Median(ours));
     }
     out += "], \"paced\": [";
     // Paced at half the peaks (open loop).
@@ -311,4 +391,11 @@ int Main(int argc, char** argv) {
 }  // namespace
 }  // namespace idg
 
-int main(int argc, char** argv) { return idg::Main(argc, argv); }
+int main(int argc, char** argv) {
+  try {
+    return idg::Main(argc, argv);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "%s\n", e.what());
+    return 1;
+  }
+}
