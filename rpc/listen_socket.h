@@ -1,5 +1,6 @@
 // Listening TCP sockets for the server: one per event-loop thread, all bound to the same
-// address with SO_REUSEPORT so that the kernel spreads connections over the threads.
+// address with SO_REUSEPORT so that the kernel spreads connections over the threads (by a hash;
+// balance.h evens out what it leaves uneven).
 #pragma once
 
 #include <cstddef>

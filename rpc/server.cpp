@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "base/error.h"
+#include "rpc/balance.h"
 #include "rpc/busy_poll.h"
 #include "rpc/connection.h"
 #include "rpc/listen_socket.h"
@@ -35,26 +36,34 @@ class QuietErrors final : public kj::TaskSet::ErrorHandler {
   }
 };
 
+// One loop's connections: those it accepts and keeps, and those other loops send it
+// (balance.h).
 class AcceptLoop {
  public:
   AcceptLoop(kj::ConnectionReceiver& listener, kj::UnixEventPort& port,
              const detail::ServiceContext& context, capnp::ReaderOptions options, kj::Timer& timer,
-             kj::TaskSet& connections)
+             kj::TaskSet& connections, detail::Balancer& balancer, size_t index)
       : listener_(listener),
         port_(port),
         context_(context),
         bootstrap_(detail::MakeBootstrap(context)),
         options_(options),
         timer_(timer),
-        connections_(connections) {}
+        connections_(connections),
+        balancer_(balancer),
+        index_(index),
+        inbox_(port, balancer.WakeFd(index), kj::UnixEventPort::FdObserver::OBSERVE_READ) {}
 
   kj::Promise<void> Run() {
     return listener_.accept()
         .then([this](kj::Own<kj::AsyncIoStream>&& stream) {
-          auto connection = kj::heap<detail::Connection>(detail::TakeSocket(port_, kj::mv(stream)),
-                                                         bootstrap_, context_, options_);
-          auto done = connection->OnDisconnect();
-          connections_.add(done.attach(kj::mv(connection)));
+          Fd socket = detail::TakeSocket(kj::mv(stream));
+          const size_t to = balancer_.Place(index_);
+          if (to == index_) {
+            Serve(std::move(socket));
+          } else {
+            balancer_.Send(to, std::move(socket));
+          }
         })
         .then([this] { return Run(); },
               [this](kj::Exception&& e) {
@@ -65,7 +74,25 @@ class AcceptLoop {
               });
   }
 
+  // Serves the sockets other loops send this one.
+  kj::Promise<void> WatchInbox() {
+    return inbox_.whenBecomesReadable().then([this] {
+      for (Fd& socket : balancer_.Take(index_)) Serve(std::move(socket));
+      return WatchInbox();
+    });
+  }
+
  private:
+  // A connection counted on this loop (Balancer::Place); uncounted when it ends.
+  void Serve(Fd socket) {
+    // Not `this`: the loop's connections outlive its AcceptLoop.
+    auto counted = kj::defer([&balancer = balancer_, index = index_] { balancer.Left(index); });
+    auto connection = kj::heap<detail::Connection>(
+        kj::heap<detail::SocketStream>(port_, std::move(socket)), bootstrap_, context_, options_);
+    auto done = connection->OnDisconnect();
+    connections_.add(done.attach(kj::mv(connection), kj::mv(counted)));
+  }
+
   kj::ConnectionReceiver& listener_;
   kj::UnixEventPort& port_;
   const detail::ServiceContext& context_;
@@ -73,6 +100,9 @@ class AcceptLoop {
   capnp::ReaderOptions options_;
   kj::Timer& timer_;
   kj::TaskSet& connections_;
+  detail::Balancer& balancer_;
+  size_t index_;
+  kj::UnixEventPort::FdObserver inbox_;
 };
 
 }  // namespace
@@ -85,11 +115,11 @@ struct Server::Impl {
   };
 
   Impl(LiveGraph& g, ServerConfig c, std::optional<ConfigFile> file)
-      : config(std::move(c)),
-        settings(config, std::move(file)),
-        context{g, settings, writes, long_reads, segments, reresolving} {}
+      : config(std::move(c)), settings(config, std::move(file)), context{g,        settings,
+                                                                         writes,   long_reads,
+                                                                         segments, reresolving} {}
 
-  void RunLoop(Loop& loop, Fd fd, std::promise<void> ready);
+  void RunLoop(Loop& loop, size_t index, Fd fd, std::promise<void> ready);
 
   ServerConfig config;  // as started; `settings` holds what a reload changed
   LiveSettings settings;
@@ -98,13 +128,14 @@ struct Server::Impl {
   detail::SegmentRegistry segments;
   detail::JobProgress reresolving;
   detail::ServiceContext context;
+  std::unique_ptr<detail::Balancer> balancer;  // outlives the loops: sockets in inboxes close last
   capnp::ReaderOptions reader_options;
   std::vector<std::unique_ptr<Loop>> loops;
   std::string address;
   bool stopped = false;
 };
 
-void Server::Impl::RunLoop(Loop& loop, Fd fd, std::promise<void> ready) {
+void Server::Impl::RunLoop(Loop& loop, size_t index, Fd fd, std::promise<void> ready) {
   bool started = false;
   try {
     auto io = kj::setupAsyncIo();
@@ -116,10 +147,12 @@ void Server::Impl::RunLoop(Loop& loop, Fd fd, std::promise<void> ready) {
     QuietErrors errors;
     kj::TaskSet connections(errors);  // destroyed first: drops every connection
     AcceptLoop accept(*listener, io.unixEventPort, context, reader_options, io.provider->getTimer(),
-                      connections);
-    auto accepting = accept.Run().eagerlyEvaluate([](kj::Exception&& e) {
+                      connections, *balancer, index);
+    auto report = [](kj::Exception&& e) {
       std::fprintf(stderr, "idgraph server: %s\n", e.getDescription().cStr());
-    });
+    };
+    auto accepting = accept.Run().eagerlyEvaluate(report);
+    auto inbox = accept.WatchInbox().eagerlyEvaluate(report);
     loop.stop = kj::mv(stop.fulfiller);
     started = true;
     ready.set_value();
@@ -140,6 +173,7 @@ Server::Server(LiveGraph& graph, ServerConfig config, std::optional<ConfigFile> 
   if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
   s.reader_options.traversalLimitInWords = std::max<uint64_t>(s.config.max_message_bytes / 8, 1);
   detail::ListenSockets sockets = detail::OpenListenSockets(s.config.listen, threads);
+  s.balancer = std::make_unique<detail::Balancer>(threads);
   s.address = sockets.address;
   // One loop at a time: KJ sets up lazily initialized statics of its own on a loop's first
   // start, and a loop waits for the previous one to run before it starts.
@@ -150,8 +184,8 @@ Server::Server(LiveGraph& graph, ServerConfig config, std::optional<ConfigFile> 
     std::promise<void> started;
     std::future<void> ready = started.get_future();
     loop.thread = std::thread(
-        [&s, &loop, fd = std::move(sockets.fds[i]), started = std::move(started)]() mutable {
-          s.RunLoop(loop, std::move(fd), std::move(started));
+        [&s, &loop, i, fd = std::move(sockets.fds[i]), started = std::move(started)]() mutable {
+          s.RunLoop(loop, i, std::move(fd), std::move(started));
         });
     try {
       ready.get();
@@ -172,6 +206,8 @@ Server::~Server() { Stop(); }
 const std::string& Server::address() const { return impl_->address; }
 
 size_t Server::threads() const { return impl_->loops.size(); }
+
+std::vector<uint32_t> Server::ConnectionsPerLoop() const { return impl_->balancer->Connections(); }
 
 std::vector<std::string> Server::ReloadConfig() { return impl_->settings.Reload(); }
 

@@ -1,7 +1,8 @@
 // The idgraph service (rpc/idgraph.capnp) over TCP. One KJ event loop per thread, each with
-// its own listening socket on the shared address (SO_REUSEPORT): the kernel spreads
-// connections over the threads and a connection stays on its thread. Reads are answered on
-// the loop thread; writes run one at a time on TBB workers. A loop polls for `poll_us` after
+// its own listening socket on the shared address (SO_REUSEPORT); a loop that accepts a
+// connection while another holds fewer hands it over (rpc/balance.h), so the threads hold as
+// many connections each, give or take one, and a connection stays on its thread. Reads are answered
+// on the loop thread; writes run one at a time on TBB workers. A loop polls for `poll_us` after
 // each read before it sleeps (rpc/busy_poll.h). Plain C++ interface: callers never
 // see capnp.
 #pragma once
@@ -32,6 +33,8 @@ class Server {
   // "HOST:PORT" bound; the port is the one taken when the config asked for port 0.
   const std::string& address() const;
   size_t threads() const;
+  // The connections each event loop serves now.
+  std::vector<uint32_t> ConnectionsPerLoop() const;
 
   // Admin.reloadConfig (rpc/idgraph.capnp) from this side: re-reads the config file, applies
   // what changed of [server] tokens and max_batch and returns their names ("server.tokens",

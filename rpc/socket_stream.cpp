@@ -122,13 +122,13 @@ void SocketStream::getpeername(struct sockaddr* addr, kj::uint* length) {
   *length = len;
 }
 
-kj::Own<kj::AsyncIoStream> TakeSocket(kj::UnixEventPort& port, kj::Own<kj::AsyncIoStream> stream) {
+Fd TakeSocket(kj::Own<kj::AsyncIoStream> stream) {
   const int fd = KJ_ASSERT_NONNULL(stream->getFd());
   int mine;
   KJ_SYSCALL(mine = ::fcntl(fd, F_DUPFD_CLOEXEC, 0));
   Fd owned(mine);
   stream = nullptr;  // closes KJ's descriptor and stops its watch; the socket stays, as ours
-  return kj::heap<SocketStream>(port, std::move(owned));
+  return owned;
 }
 
 }  // namespace idg::rpc::detail

@@ -43,8 +43,8 @@ class SocketStream final : public kj::AsyncIoStream {
   kj::Maybe<kj::ForkedPromise<void>> disconnected_;
 };
 
-// Takes the socket out of a stream that KJ made for it (an accepted connection) and makes a
-// SocketStream of it.
-kj::Own<kj::AsyncIoStream> TakeSocket(kj::UnixEventPort& port, kj::Own<kj::AsyncIoStream> stream);
+// Takes the socket out of a stream that KJ made for it (an accepted connection), for a
+// SocketStream on this loop or another.
+Fd TakeSocket(kj::Own<kj::AsyncIoStream> stream);
 
 }  // namespace idg::rpc::detail
