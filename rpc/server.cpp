@@ -74,10 +74,15 @@ class AcceptLoop {
               });
   }
 
-  // Serves the sockets other loops send this one.
+  // Serves the sockets other loops send this one. One that fails to start (out of memory,
+  // say) is closed and reported; the others are served and the inbox watched on.
   kj::Promise<void> WatchInbox() {
     return inbox_.whenBecomesReadable().then([this] {
-      for (Fd& socket : balancer_.Take(index_)) Serve(std::move(socket));
+      for (Fd& socket : balancer_.Take(index_)) {
+        KJ_IF_MAYBE (e, kj::runCatchingExceptions([&] { Serve(std::move(socket)); })) {
+          std::fprintf(stderr, "idgraph server: connection: %s\n", e->getDescription().cStr());
+        }
+      }
       return WatchInbox();
     });
   }
@@ -115,9 +120,9 @@ struct Server::Impl {
   };
 
   Impl(LiveGraph& g, ServerConfig c, std::optional<ConfigFile> file)
-      : config(std::move(c)), settings(config, std::move(file)), context{g,        settings,
-                                                                         writes,   long_reads,
-                                                                         segments, reresolving} {}
+      : config(std::move(c)),
+        settings(config, std::move(file)),
+        context{g, settings, writes, long_reads, segments, reresolving} {}
 
   void RunLoop(Loop& loop, size_t index, Fd fd, std::promise<void> ready);
 

@@ -1,10 +1,10 @@
 // The idgraph service (rpc/idgraph.capnp) over TCP. One KJ event loop per thread, each with
 // its own listening socket on the shared address (SO_REUSEPORT); a loop that accepts a
 // connection while another holds fewer hands it over (rpc/balance.h), so the threads hold as
-// many connections each, give or take one, and a connection stays on its thread. Reads are answered
-// on the loop thread; writes run one at a time on TBB workers. A loop polls for `poll_us` after
-// each read before it sleeps (rpc/busy_poll.h). Plain C++ interface: callers never
-// see capnp.
+// many connections each, give or take one, and a connection stays on its thread. Reads are
+// answered on the loop thread; writes run one at a time on TBB workers. A loop polls for
+// `poll_us` after each read before it sleeps (rpc/busy_poll.h). Plain C++ interface: callers
+// never see capnp.
 #pragma once
 
 #include <functional>
