@@ -31,6 +31,7 @@
 //
 // Prints one JSON object.
 #include <mimalloc.h>
+#include <simdjson.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -194,10 +195,16 @@ std::string RunPeer(const std::string& command) {
   return text;
 }
 
-// The number after "key": in a flat JSON object (0 when absent).
-double JsonNumber(const std::string& json, const std::string& key) {
-  const size_t at = json.find('"' + key + "\":");
-  return at == std::string::npos ? 0 : std::strtod(json.c_str() + at + key.size() + 3, nullptr);
+// The number under `key` in the JSON object a peer printed; throws when the text is not such
+// an object (so that nothing malformed goes into this program's JSON).
+double JsonNumber(const std::string& json, const char* key) {
+  simdjson::dom::parser parser;
+  double value = 0;
+  const auto error = parser.parse(json)[key].get(value);
+  if (error) {
+    throw Error("rpc_bench: the peer printed '" + json + "': " + simdjson::error_message(error));
+  }
+  return value;
 }
 
 double Median(std::vector<double> v) {
